@@ -1,0 +1,2 @@
+import Classifier
+import Yams

@@ -1,0 +1,144 @@
+/// HTML fragments (feed titles and bodies) to clean text: tags removed, entities decoded,
+/// `<script>`/`<style>` dropped, block elements turned into paragraph breaks, whitespace
+/// collapsed. Byte-level, one pass; plain text with no `<` or `&` only has its whitespace tidied.
+public enum HTMLText {
+    private static let blockTags: Set<String> = [
+        "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "section",
+        "article", "header", "footer", "pre", "hr", "figure", "figcaption", "dl", "dt", "dd", "address", "aside",
+        "nav", "main", "form", "tbody", "thead", "center",
+    ]
+    private static let droppedTags: Set<String> = ["script", "style", "noscript", "template", "iframe", "svg", "object"]
+
+    public static func text<S: StringProtocol>(_ html: S) -> String {
+        var bytes = Array(html.utf8)
+        return bytes.withUnsafeMutableBufferPointer { String(decoding: convert(UnsafeBufferPointer($0)), as: UTF8.self) }
+    }
+
+    static func convert(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var pendingSpace = false
+        var pendingBreak = 0  // 1: line break, 2: paragraph break
+        var k = 0
+        let n = s.count
+
+        @inline(__always) func emit(_ c: UInt8, _ out: inout [UInt8]) {
+            if !out.isEmpty {
+                if pendingBreak > 0 {
+                    out.append(0x0A)
+                    if pendingBreak > 1 { out.append(0x0A) }
+                } else if pendingSpace {
+                    out.append(0x20)
+                }
+            }
+            pendingBreak = 0
+            pendingSpace = false
+            out.append(c)
+        }
+
+        while k < n {
+            let c = s[k]
+            if c == UInt8(ascii: "<"), k + 1 < n, isTagStart(s[k + 1]) {
+                if s[k + 1] == UInt8(ascii: "!") {
+                    if k + 3 < n, s[k + 2] == UInt8(ascii: "-"), s[k + 3] == UInt8(ascii: "-") {
+                        k = find(s, "-->", from: k + 4).map { $0 + 3 } ?? n
+                    } else {
+                        k = (find(s, ">", from: k) ?? n - 1) + 1
+                    }
+                    continue
+                }
+                let closing = s[k + 1] == UInt8(ascii: "/")
+                var j = k + (closing ? 2 : 1)
+                let nameStart = j
+                while j < n, isNameChar(s[j]) { j += 1 }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: s[nameStart..<j]), as: UTF8.self).lowercased()
+                k = endOfTag(s, from: j)
+                if !closing && droppedTags.contains(name) {
+                    // Skip to the matching end tag, case-insensitively.
+                    k = findClosing(s, name, from: k) ?? n
+                } else if name == "br" {
+                    pendingBreak = max(pendingBreak, 1)
+                } else if blockTags.contains(name) {
+                    pendingBreak = 2
+                } else if name == "td" || name == "th" || name == "img" {
+                    pendingSpace = true
+                }
+                continue
+            }
+            if c == UInt8(ascii: "&"), let (scalar, length) = EntityDecoder.decode(s, at: k, named: EntityDecoder.html) {
+                k += length
+                if scalar == 0xA0 || scalar == 0x20 || scalar == 0x09 || scalar == 0x0A || scalar == 0x2009 || scalar == 0x2002 || scalar == 0x2003 {
+                    pendingSpace = true
+                    continue
+                }
+                if scalar == 0xAD || scalar == 0x200B || scalar == 0x200C || scalar == 0x200D { continue }
+                var tmp: [UInt8] = []
+                EntityDecoder.appendUTF8(scalar, to: &tmp)
+                emit(tmp[0], &out)
+                out.append(contentsOf: tmp.dropFirst())
+                continue
+            }
+            if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D || c == 0x0C {
+                pendingSpace = true
+                k += 1
+                continue
+            }
+            if c == 0xC2, k + 1 < n, s[k + 1] == 0xA0 {  // no-break space
+                pendingSpace = true
+                k += 2
+                continue
+            }
+            emit(c, &out)
+            k += 1
+        }
+        return out
+    }
+
+    @inline(__always) private static func isTagStart(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "/") || c == UInt8(ascii: "!") || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A)
+    }
+
+    @inline(__always) private static func isNameChar(_ c: UInt8) -> Bool {
+        (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: ":")
+    }
+
+    private static func endOfTag(_ s: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var j = from
+        var quote: UInt8 = 0
+        while j < s.count {
+            let c = s[j]
+            if quote != 0 { if c == quote { quote = 0 } }
+            else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { quote = c }
+            else if c == UInt8(ascii: ">") { return j + 1 }
+            j += 1
+        }
+        return s.count
+    }
+
+    private static func find(_ s: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int) -> Int? {
+        let m = needle.utf8CodeUnitCount
+        let p = needle.utf8Start
+        var j = from
+        while j + m <= s.count {
+            var hit = true
+            for t in 0..<m where s[j + t] != p[t] { hit = false; break }
+            if hit { return j }
+            j += 1
+        }
+        return nil
+    }
+
+    private static func findClosing(_ s: UnsafeBufferPointer<UInt8>, _ name: String, from: Int) -> Int? {
+        let target = Array(name.utf8)
+        var j = from
+        while j + 2 + target.count <= s.count {
+            if s[j] == UInt8(ascii: "<") && s[j + 1] == UInt8(ascii: "/") {
+                var hit = true
+                for t in 0..<target.count where (s[j + 2 + t] | 0x20) != target[t] { hit = false; break }
+                if hit { return endOfTag(s, from: j + 2 + target.count) }
+            }
+            j += 1
+        }
+        return nil
+    }
+}

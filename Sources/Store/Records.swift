@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import TrackerModel
+
+struct FeedRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "feeds"
+    var id: Int64?
+    var url: String
+    var title: String?
+    var siteUrl: String?
+    var category: String?
+    var language: String?
+    var addedAt: Date
+    var etag: String?
+    var lastModified: String?
+    var nextPollAt: Date?
+    var consecutiveErrors: Int = 0
+    var lastStatus: String?
+    var lastError: String?
+    var lastSuccessAt: Date?
+    var disabled: Bool = false
+
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var feed: Feed { Feed(url: url, title: title, siteURL: siteUrl, category: category, language: language) }
+}
+
+struct ArticleRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "articles"
+    var id: Int64?
+    var feedId: Int64?
+    var guid: String
+    var url: String?
+    var canonicalUrl: String?
+    var title: String
+    var text: String
+    var author: String?
+    var categories: String
+    var language: String?
+    var publishedAt: Date?
+    var fetchedAt: Date
+    var fingerprint: String
+
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    init(feedID: Int64?, article a: Article) {
+        feedId = feedID
+        guid = a.guid
+        url = a.url
+        canonicalUrl = a.canonicalURL
+        title = a.title
+        text = a.text
+        author = a.author
+        categories = (try? String(decoding: JSONEncoder().encode(a.categories), as: UTF8.self)) ?? "[]"
+        language = a.language
+        publishedAt = a.published
+        fetchedAt = a.fetched
+        fingerprint = a.fingerprint
+    }
+
+    var article: Article {
+        let cats = (try? JSONDecoder().decode([String].self, from: Data(categories.utf8))) ?? []
+        return Article(guid: guid, url: url, canonicalURL: canonicalUrl, title: title, text: text, author: author,
+                       categories: cats, language: language, published: publishedAt, fetched: fetchedAt, fingerprint: fingerprint)
+    }
+}

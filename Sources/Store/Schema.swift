@@ -1,0 +1,51 @@
+import GRDB
+
+/// The ordered, append-only list of migrations. Never edit a shipped migration: add one.
+/// Migrations use SQL only, never the app's record types, so old ones stay valid forever.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-feeds-articles") { db in
+            try db.execute(sql: """
+                CREATE TABLE feeds (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    url TEXT NOT NULL UNIQUE,
+                    title TEXT,
+                    site_url TEXT,
+                    category TEXT,
+                    language TEXT,
+                    added_at DATETIME NOT NULL,
+                    -- fetch state, filled by the poller
+                    etag TEXT,
+                    last_modified TEXT,
+                    next_poll_at DATETIME,
+                    consecutive_errors INTEGER NOT NULL DEFAULT 0,
+                    last_status TEXT,
+                    last_error TEXT,
+                    last_success_at DATETIME,
+                    disabled INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE articles (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+                    guid TEXT NOT NULL,
+                    url TEXT,
+                    canonical_url TEXT,
+                    title TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    author TEXT,
+                    categories TEXT NOT NULL DEFAULT '[]',
+                    language TEXT,
+                    published_at DATETIME,
+                    fetched_at DATETIME NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    UNIQUE (feed_id, guid)
+                );
+                CREATE INDEX articles_canonical_url ON articles(canonical_url);
+                CREATE INDEX articles_fingerprint ON articles(fingerprint);
+                CREATE INDEX articles_published ON articles(published_at);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import TrackerModel
+
+public struct StoreError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// What one feed's batch did to the store.
+public struct SaveResult: Equatable, Sendable {
+    public var new = 0
+    /// Already stored: same guid in this feed, same canonical URL, or same content fingerprint.
+    public var duplicates = 0
+    public var events = 0
+    public init() {}
+}
+
+public struct StoredFeed: Sendable {
+    public var id: Int64
+    public var feed: Feed
+    public var articleCount: Int
+}
+
+/// The tracker's SQLite database. Callers ask for named reads and writes and never see SQL
+/// or GRDB types, so that another engine can implement the same API later.
+public final class TrackerStore: @unchecked Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError(description: "cannot open database \(path): \(error)")
+        }
+    }
+
+    // MARK: Feeds
+
+    /// Adds the feed or updates its labels; returns its id. Fetch state is left alone.
+    @discardableResult
+    public func upsertFeed(_ feed: Feed) throws -> Int64 {
+        try pool.write { db in
+            if var existing = try FeedRecord.filter(Column("url") == feed.url).fetchOne(db) {
+                existing.title = feed.title ?? existing.title
+                existing.siteUrl = feed.siteURL ?? existing.siteUrl
+                existing.category = feed.category ?? existing.category
+                existing.language = feed.language ?? existing.language
+                try existing.update(db)
+                return existing.id!
+            }
+            var record = FeedRecord(id: nil, url: feed.url, title: feed.title, siteUrl: feed.siteURL, category: feed.category,
+                                    language: feed.language, addedAt: Date())
+            try record.insert(db)
+            return record.id!
+        }
+    }
+
+    /// Removes the subscription; its articles stay (their feed becomes unknown).
+    public func removeFeed(url: String) throws -> Bool {
+        try pool.write { db in try FeedRecord.filter(Column("url") == url).deleteAll(db) > 0 }
+    }
+
+    public func feeds() throws -> [StoredFeed] {
+        try pool.read { db in
+            let counts = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT feed_id, COUNT(*) AS n FROM articles WHERE feed_id IS NOT NULL GROUP BY feed_id")
+                .map { (($0["feed_id"] as Int64), ($0["n"] as Int)) })
+            return try FeedRecord.order(Column("category"), Column("title"), Column("url")).fetchAll(db).map {
+                StoredFeed(id: $0.id!, feed: $0.feed, articleCount: counts[$0.id!] ?? 0)
+            }
+        }
+    }
+
+    // MARK: Articles
+
+    /// Stores one feed's new articles in one transaction. An article is a duplicate when its
+    /// guid is known in this feed, its canonical URL is known in any feed, or its content
+    /// fingerprint is known (the same story reposted).
+    @discardableResult
+    public func saveArticles(_ articles: [Article], feedID: Int64?) throws -> SaveResult {
+        try pool.write { db in
+            var result = SaveResult()
+            for article in articles {
+                if try isKnown(article, feedID: feedID, db) {
+                    result.duplicates += 1
+                    continue
+                }
+                var record = ArticleRecord(feedID: feedID, article: article)
+                try record.insert(db)
+                result.new += 1
+            }
+            return result
+        }
+    }
+
+    func isKnown(_ a: Article, feedID: Int64?, _ db: Database) throws -> Bool {
+        let sameGuid = feedID == nil
+            ? ArticleRecord.filter(Column("feed_id") == nil && Column("guid") == a.guid)
+            : ArticleRecord.filter(Column("feed_id") == feedID && Column("guid") == a.guid)
+        if try sameGuid.isEmpty(db) == false { return true }
+        if let url = a.canonicalURL, try ArticleRecord.filter(Column("canonical_url") == url).isEmpty(db) == false { return true }
+        return try ArticleRecord.filter(Column("fingerprint") == a.fingerprint).isEmpty(db) == false
+    }
+
+    public func articleCount() throws -> Int {
+        try pool.read { db in try ArticleRecord.fetchCount(db) }
+    }
+
+    public func articles(limit: Int = 1000) throws -> [Article] {
+        try pool.read { db in try ArticleRecord.order(Column("id")).limit(limit).fetchAll(db).map(\.article) }
+    }
+}

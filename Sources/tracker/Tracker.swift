@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Store
+import TrackerKit
+
+@main
+struct Tracker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tracker",
+        abstract: "Market-signal event tracker for AI and semiconductor news.",
+        subcommands: [Ingest.self, Parse.self, Feeds.self])
+}
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "SQLite database file (default: $TRACKER_DB or ./tracker.sqlite).")
+    var db: String?
+
+    @Flag(help: "Print only errors.")
+    var quiet = false
+
+    @Flag(help: "Print more detail (warnings for every item).")
+    var verbose = false
+
+    var databasePath: String { db ?? ProcessInfo.processInfo.environment["TRACKER_DB"] ?? "tracker.sqlite" }
+
+    func openStore() throws -> TrackerStore { try TrackerStore(path: databasePath) }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+enum Terminal {
+    static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+
+    static func warn(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Left-aligned columns, two spaces apart.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return all.map { row in
+            row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
