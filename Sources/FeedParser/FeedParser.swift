@@ -219,6 +219,7 @@ struct FeedMapper {
         if type == "xhtml" || mode == "xml" || (type.contains("xhtml") && atom03) {
             return clean(String(tree.raw(e)))
         }
+        if mode == "escaped" { return clean(text(e)) }
         if type == "text" || type == "text/plain" {
             let t = e.text.trimmingCharacters(in: .whitespacesAndNewlines)
             return t.isEmpty ? nil : clean(t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))

@@ -46,6 +46,39 @@ enum Schema {
                 CREATE INDEX articles_published ON articles(published_at);
                 """)
         }
+        migrator.registerMigration("v2-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                    type TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    confidence REAL NOT NULL,
+                    amount_min REAL,
+                    amount_max REAL,
+                    currency TEXT,
+                    quantity_value REAL,
+                    quantity_unit TEXT,
+                    product TEXT,
+                    evidence TEXT NOT NULL,
+                    spans TEXT NOT NULL DEFAULT '[]',
+                    rule_id TEXT NOT NULL,
+                    ruleset_version TEXT NOT NULL,
+                    language TEXT NOT NULL,
+                    occurred_at DATETIME NOT NULL
+                );
+                CREATE INDEX events_type_time ON events(type, occurred_at);
+                CREATE INDEX events_article ON events(article_id);
+                CREATE TABLE event_actors (
+                    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    ticker TEXT,
+                    role TEXT NOT NULL,
+                    PRIMARY KEY (event_id, name)
+                );
+                CREATE INDEX event_actors_name ON event_actors(name);
+                """)
+        }
         return migrator
     }
 }

@@ -15,6 +15,14 @@ public struct SaveResult: Equatable, Sendable {
     public init() {}
 }
 
+public struct StoredEvent: Sendable {
+    public var id: Int64
+    public var occurred: Date
+    public var articleTitle: String
+    public var articleURL: String?
+    public var event: Event
+}
+
 public struct StoredFeed: Sendable {
     public var id: Int64
     public var feed: Feed
@@ -81,9 +89,10 @@ public final class TrackerStore: @unchecked Sendable {
 
     /// Stores one feed's new articles in one transaction. An article is a duplicate when its
     /// guid is known in this feed, its canonical URL is known in any feed, or its content
-    /// fingerprint is known (the same story reposted).
+    /// fingerprint is known (the same story reposted). `classify` derives the events of each
+    /// new article; they are written in the same transaction, so neither is ever stored alone.
     @discardableResult
-    public func saveArticles(_ articles: [Article], feedID: Int64?) throws -> SaveResult {
+    public func saveArticles(_ articles: [Article], feedID: Int64?, classify: ((Article) -> [Event])? = nil) throws -> SaveResult {
         try pool.write { db in
             var result = SaveResult()
             for article in articles {
@@ -94,6 +103,10 @@ public final class TrackerStore: @unchecked Sendable {
                 var record = ArticleRecord(feedID: feedID, article: article)
                 try record.insert(db)
                 result.new += 1
+                for event in classify?(article) ?? [] {
+                    try insert(event, articleID: record.id!, occurred: article.published ?? article.fetched, db)
+                    result.events += 1
+                }
             }
             return result
         }
@@ -106,6 +119,51 @@ public final class TrackerStore: @unchecked Sendable {
         if try sameGuid.isEmpty(db) == false { return true }
         if let url = a.canonicalURL, try ArticleRecord.filter(Column("canonical_url") == url).isEmpty(db) == false { return true }
         return try ArticleRecord.filter(Column("fingerprint") == a.fingerprint).isEmpty(db) == false
+    }
+
+    func insert(_ e: Event, articleID: Int64, occurred: Date, _ db: Database) throws {
+        let spans = String(decoding: try JSONEncoder().encode(e.spans), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO events (article_id, type, status, confidence, amount_min, amount_max, currency, quantity_value,
+                                quantity_unit, product, evidence, spans, rule_id, ruleset_version, language, occurred_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [articleID, e.type.rawValue, e.status.rawValue, e.confidence, e.amount?.min, e.amount?.max, e.amount?.currency,
+                             e.quantity?.value, e.quantity?.unit, e.product, e.evidence, spans, e.ruleID, e.rulesetVersion, e.language, occurred])
+        let eventID = db.lastInsertedRowID
+        for a in e.actors {
+            try db.execute(sql: "INSERT OR IGNORE INTO event_actors (event_id, name, ticker, role) VALUES (?, ?, ?, ?)",
+                           arguments: [eventID, a.name, a.ticker, a.role])
+        }
+    }
+
+    /// Stored events, newest first, with their actors.
+    public func events(type: String? = nil, limit: Int = 1000) throws -> [StoredEvent] {
+        try pool.read { db in
+            var sql = "SELECT e.*, a.title AS article_title, a.url AS article_url FROM events e JOIN articles a ON a.id = e.article_id"
+            var args: [DatabaseValueConvertible?] = []
+            if let type { sql += " WHERE e.type = ?"; args.append(type) }
+            sql += " ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?"
+            args.append(limit)
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)!)
+            return try rows.map { row in
+                let id: Int64 = row["id"]
+                let actors = try Row.fetchAll(db, sql: "SELECT name, ticker, role FROM event_actors WHERE event_id = ? ORDER BY rowid", arguments: [id])
+                    .map { Actor(name: $0["name"], ticker: $0["ticker"], role: $0["role"]) }
+                let currency: String? = row["currency"]
+                let unit: String? = row["quantity_unit"]
+                return StoredEvent(id: id, occurred: row["occurred_at"], articleTitle: row["article_title"], articleURL: row["article_url"],
+                                   event: Event(type: EventType(rawValue: row["type"]) ?? .partnership, actors: actors,
+                                                amount: currency.map { Money(min: row["amount_min"], max: row["amount_max"], currency: $0) },
+                                                quantity: unit.map { Quantity(value: row["quantity_value"], unit: $0) }, product: row["product"],
+                                                status: EventStatus(rawValue: row["status"]) ?? .reported, confidence: row["confidence"],
+                                                evidence: row["evidence"], spans: [], ruleID: row["rule_id"], rulesetVersion: row["ruleset_version"],
+                                                language: row["language"], reasons: []))
+            }
+        }
+    }
+
+    public func eventCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
     }
 
     public func articleCount() throws -> Int {

@@ -1,3 +1,4 @@
+import Classifier
 import FeedParser
 import Foundation
 import Store
@@ -7,14 +8,18 @@ import TrackerModel
 /// reclassify), over one store.
 public struct Pipeline {
     public let store: TrackerStore
+    public let classifier: Classifier?
 
-    public init(store: TrackerStore) {
+    public init(store: TrackerStore, classifier: Classifier?) {
         self.store = store
+        self.classifier = classifier
     }
 
     /// The step every job shares once it has a parsed feed: articles in, one transaction.
     func save(_ parsed: ParsedFeed, feedID: Int64, fetched: Date) throws -> SaveResult {
         let articles = parsed.items.map { $0.article(fetched: fetched, feedLanguage: parsed.language) }
-        return try store.saveArticles(articles, feedID: feedID)
+        return try store.saveArticles(articles, feedID: feedID, classify: classifier.map { c in
+            { article in c.classify(title: article.title, text: article.text, language: article.language) }
+        })
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Classifier
 import Foundation
 import Store
 import TrackerKit
@@ -8,7 +9,7 @@ struct Tracker: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracker",
         abstract: "Market-signal event tracker for AI and semiconductor news.",
-        subcommands: [Ingest.self, Parse.self, Feeds.self])
+        subcommands: [Ingest.self, Parse.self, Feeds.self, Classify.self, Rules.self, Eval.self])
 }
 
 /// Options every command shares.
@@ -22,9 +23,21 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print more detail (warnings for every item).")
     var verbose = false
 
+    @Option(help: "Rule folder (default: $TRACKER_RULES or ./Rules).")
+    var rules: String?
+
     var databasePath: String { db ?? ProcessInfo.processInfo.environment["TRACKER_DB"] ?? "tracker.sqlite" }
+    var rulesPath: String { rules ?? ProcessInfo.processInfo.environment["TRACKER_RULES"] ?? "Rules" }
 
     func openStore() throws -> TrackerStore { try TrackerStore(path: databasePath) }
+
+    func loadClassifier() throws -> Classifier {
+        do {
+            return Classifier(rules: try RuleSet.load(from: URL(fileURLWithPath: rulesPath)))
+        } catch let e as RuleError {
+            throw ValidationError("rule error: \(e)")
+        }
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -1,0 +1,235 @@
+import TrackerModel
+
+/// Money and counts in English and German news text: "$6.6bn", "US$2 billion",
+/// "8 bis 10 Milliarden US-Dollar", "€1,5 Mrd.", "10 Mrd. €", "up to $4 billion",
+/// "350,000 H100 GPUs", "350.000 H100-Grafikprozessoren". Scale words, currencies and
+/// units come from `Rules/lexicon`; the number format follows the language
+/// ("350.000" is 350000 in German, "6.6" is 6.6 everywhere).
+struct AmountReader {
+    struct Found<T> {
+        var value: T
+        /// Byte range in the sentence.
+        var start: Int
+        var end: Int
+        /// Preceded by valuation words ("at a valuation of"): not the sum that changes hands.
+        var isValuation = false
+    }
+
+    private struct Token {
+        enum Kind { case number, word, symbol }
+        var kind: Kind
+        var start: Int
+        var end: Int
+        var folded: String
+        /// Whitespace directly before the token.
+        var spaced: Bool
+    }
+
+    let scales: [String: [String: Double]]
+    let symbols: [(String, String)]            // symbol -> currency code, longest first
+    let currencyWords: [([String], String)]    // folded word sequence -> code, longest first
+    let units: Set<String>
+
+    init(lexicon: Lexicon, unitWords: [String]) {
+        var s: [String: [String: Double]] = [:]
+        for (lang, table) in lexicon.scales {
+            for (word, factor) in table {
+                let f = String(decoding: FoldedText.fold(word), as: UTF8.self)
+                s[lang, default: [:]][f.hasSuffix(".") ? String(f.dropLast()) : f] = factor
+            }
+        }
+        scales = s
+        var sym: [(String, String)] = []
+        var words: [([String], String)] = []
+        for c in lexicon.currencies {
+            for x in c.symbols { sym.append((x, c.code)) }
+            for w in c.words { words.append((String(decoding: FoldedText.fold(w), as: UTF8.self).split(separator: " ").map(String.init), c.code)) }
+            words.append(([c.code.lowercased()], c.code))
+        }
+        symbols = sym.sorted { $0.0.utf8.count > $1.0.utf8.count }
+        currencyWords = words.sorted { $0.0.count > $1.0.count }
+        units = Set(unitWords.map { String(decoding: FoldedText.fold($0), as: UTF8.self) })
+    }
+
+    private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+
+    private func tokenize(_ b: [UInt8]) -> [Token] {
+        var tokens: [Token] = []
+        var i = 0
+        var spaced = true
+        while i < b.count {
+            let c = b[i]
+            if c == 0x20 || c == 0x0A || c == 0x09 { spaced = true; i += 1; continue }
+            if c == 0xC2 && i + 1 < b.count && b[i + 1] == 0xA0 { spaced = true; i += 2; continue }
+            let start = i
+            var kind = Token.Kind.symbol
+            if c >= 0x30 && c <= 0x39 {
+                kind = .number
+                while i < b.count {
+                    let d = b[i]
+                    if d >= 0x30 && d <= 0x39 { i += 1; continue }
+                    if (d == 0x2E || d == 0x2C) && i + 1 < b.count && b[i + 1] >= 0x30 && b[i + 1] <= 0x39 { i += 1; continue }
+                    break
+                }
+            } else if Self.isLetter(c) || (c >= 0xC3 && c <= 0xC5) {
+                kind = .word
+                while i < b.count {
+                    let d = b[i]
+                    if Self.isLetter(d) || (d >= 0x30 && d <= 0x39) { i += 1; continue }
+                    if d >= 0xC3 && d <= 0xC5 && i + 1 < b.count { i += 2; continue }
+                    if d >= 0x80 && d < 0xC0 { i += 1; continue }
+                    break
+                }
+                if i < b.count && b[i] == 0x2E { i += 1 }  // "Mrd.", "Mio."
+            } else {
+                // One symbol: a whole UTF-8 sequence (€, £, –) or one ASCII byte.
+                i += c < 0x80 ? 1 : (c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2)
+                i = min(i, b.count)
+            }
+            let text = String(decoding: b[start..<i], as: UTF8.self)
+            let folded = kind == .word ? String(decoding: FoldedText.fold(text), as: UTF8.self) : text
+            tokens.append(Token(kind: kind, start: start, end: i, folded: folded, spaced: spaced))
+            spaced = false
+        }
+        return tokens
+    }
+
+    private func number(_ s: String, language: String) -> Double? {
+        // A separator followed by exactly three digits groups thousands in the language's style;
+        // any other separator is the decimal point.
+        let groupSep: Character = language == "de" ? "." : ","
+        var parts = s.split(omittingEmptySubsequences: false) { $0 == "." || $0 == "," }
+        guard parts.count > 1 else { return Double(s) }
+        let seps = s.filter { $0 == "." || $0 == "," }
+        if seps.count > 1 || (seps.first == groupSep && parts.last!.count == 3) {
+            // "350.000" (de) / "350,000" (en) / "1.234.567": all but a final decimal part are groups.
+            let decimalSep: Character = groupSep == "." ? "," : "."
+            if let last = s.lastIndex(of: decimalSep), seps.last == decimalSep {
+                let intPart = s[..<last].filter { $0.isNumber }
+                return Double(intPart + "." + s[s.index(after: last)...])
+            }
+            return Double(s.filter { $0.isNumber })
+        }
+        if parts.last!.count == 3 && parts.first!.count <= 3 && seps.first != groupSep && language != "de" && language != "en" {
+            return Double(parts.joined())
+        }
+        let fraction = parts.removeLast()
+        return Double(parts.joined() + "." + fraction)
+    }
+
+    private func scale(_ t: Token?, _ language: String) -> Double? {
+        guard let t, t.kind == .word else { return nil }
+        let w = t.folded.hasSuffix(".") ? String(t.folded.dropLast()) : t.folded
+        return scales[language]?[w] ?? (language == "de" ? nil : scales["en"]?[w])
+    }
+
+    private func symbolCurrency(_ tokens: [Token], _ i: Int, _ b: [UInt8]) -> (code: String, first: Int)? {
+        // Symbols such as "US$", "NT$", "€": match the text ending at token i.
+        guard i >= 0, tokens[i].kind == .symbol || tokens[i].kind == .word else { return nil }
+        let end = tokens[i].end
+        for (sym, code) in symbols {
+            let sb = Array(sym.utf8)
+            guard end - sb.count >= 0, Array(b[(end - sb.count)..<end]) == sb else { continue }
+            var first = i
+            while first > 0 && tokens[first].start > end - sb.count { first -= 1 }
+            return (code, first)
+        }
+        return nil
+    }
+
+    private func wordCurrency(_ tokens: [Token], at i: Int) -> (code: String, end: Int)? {
+        var best: (String, Int)?
+        for (words, code) in currencyWords {
+            var k = i, matched = 0
+            while matched < words.count && k < tokens.count {
+                if tokens[k].folded == "-" { k += 1; continue }
+                let w = tokens[k].folded.hasSuffix(".") ? String(tokens[k].folded.dropLast()) : tokens[k].folded
+                guard w == words[matched] else { break }
+                matched += 1
+                k += 1
+            }
+            if matched == words.count { best = (code, k); break }
+        }
+        if best == nil, i < tokens.count, tokens[i].kind == .symbol {
+            for (sym, code) in symbols where tokens[i].folded == sym { return (code, i + 1) }
+        }
+        return best
+    }
+
+    static let upTo: [[String]] = [["up", "to"], ["bis", "zu"], ["as", "much", "as"], ["hochstens"], ["maximal"], ["no", "more", "than"]]
+    static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["uber"], ["at", "least"], ["mindestens"], ["upwards", "of"]]
+    static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "value", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "wert", "market"]
+
+    private func precededBy(_ tokens: [Token], _ i: Int, _ phrases: [[String]]) -> Bool {
+        for p in phrases where i - p.count >= 0 {
+            if zip(tokens[(i - p.count)..<i], p).allSatisfy({ $0.folded == $1 }) { return true }
+        }
+        return false
+    }
+
+    func amounts(in sentence: String, language: String) -> [Found<Money>] {
+        let b = Array(sentence.utf8)
+        let tokens = tokenize(b)
+        var found: [Found<Money>] = []
+        var i = 0
+        while i < tokens.count {
+            guard tokens[i].kind == .number, let v1 = number(tokens[i].folded, language: language) else { i += 1; continue }
+            var j = i + 1
+            var v2: Double?
+            // Range: "8-10", "8 bis 10", "8 to 10", "between 8 and 10", "$8bn-$10bn" is rare and not handled.
+            if j + 1 < tokens.count, ["-", "–", "to", "bis", "and", "und"].contains(tokens[j].folded) {
+                var k = j + 1
+                if tokens[k].kind == .symbol, symbolCurrency(tokens, k, b) != nil { k += 1 }
+                if k < tokens.count, tokens[k].kind == .number, let v = number(tokens[k].folded, language: language) {
+                    v2 = v
+                    j = k + 1
+                }
+            }
+            var factor = 1.0
+            if let f = scale(j < tokens.count ? tokens[j] : nil, language) { factor = f; j += 1 }
+            var code: String?
+            var first = i
+            if i > 0, let sc = symbolCurrency(tokens, i - 1, b) { code = sc.code; first = sc.first }
+            if j < tokens.count, let wc = wordCurrency(tokens, at: j) { code = code ?? wc.code; j = wc.end }
+            // "6.6 billion" after "$" is common; "10 Mrd. €" puts the symbol last.
+            guard let code else { i = max(i + 1, j); continue }
+            var lo: Double? = v1 * factor
+            var hi: Double? = (v2 ?? v1) * factor
+            if v2 == nil {
+                if precededBy(tokens, first, Self.upTo) { lo = nil }
+                else if precededBy(tokens, first, Self.atLeast) { hi = nil }
+            }
+            let context = tokens[max(0, first - 5)..<first].map(\.folded)
+            let valuation = context.contains { Self.valuationWords.contains($0) }
+            found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end, isValuation: valuation))
+            i = j
+        }
+        return found
+    }
+
+    /// Counts of GPUs or accelerators: a number (with scale) followed within a few words by a
+    /// product (`productAt` tells which product starts at a byte offset) or a unit word.
+    func quantities(in sentence: String, language: String, productAt: (Int) -> String?) -> [Found<Quantity>] {
+        let b = Array(sentence.utf8)
+        let tokens = tokenize(b)
+        var found: [Found<Quantity>] = []
+        for (i, t) in tokens.enumerated() where t.kind == .number {
+            guard var value = number(t.folded, language: language) else { continue }
+            if i > 0, symbolCurrency(tokens, i - 1, b) != nil { continue }
+            var j = i + 1
+            if let f = scale(j < tokens.count ? tokens[j] : nil, language), f < 1e9 { value *= f; j += 1 }
+            // Skip a few words ("Nvidia", "of", "its", "von") looking for the product or unit.
+            var unit: String?
+            var k = j
+            while k < min(tokens.count, j + 4) {
+                if let p = productAt(tokens[k].start) { unit = p; k += 1; break }
+                if tokens[k].kind == .word && units.contains(tokens[k].folded) { unit = "GPU"; k += 1; break }
+                if tokens[k].kind == .number || tokens[k].folded == "%" { break }
+                k += 1
+            }
+            guard let unit, value >= 1, value == value.rounded() else { continue }
+            found.append(Found(value: Quantity(value: value, unit: unit), start: t.start, end: tokens[k - 1].end))
+        }
+        return found
+    }
+}

@@ -1,0 +1,90 @@
+/// Aho–Corasick over folded UTF-8 bytes: every pattern of the rule set (entity aliases,
+/// triggers, cues) is found in one left-to-right pass, however many patterns there are.
+/// Transitions are a dense table over byte classes (only bytes that occur in patterns get
+/// their own class), so the scan costs one table lookup per byte.
+struct Automaton {
+    private var classOf = [UInt8](repeating: 0, count: 256)
+    private var classCount = 1
+    /// `delta[state * classCount + class]` = next state (failure transitions already folded in).
+    private var delta: [Int32] = []
+    /// First output of a state (index into `outputs`), or -1.
+    private var outputStart: [Int32] = []
+    /// Chain of outputs: (pattern id, next index or -1). A state's outputs include its suffixes'.
+    private var outputs: [(pattern: Int32, next: Int32)] = []
+    private(set) var patternLengths: [Int32] = []
+
+    init(patterns: [[UInt8]]) {
+        for p in patterns { for c in p where classOf[Int(c)] == 0 { classOf[Int(c)] = UInt8(truncatingIfNeeded: classCount); classCount += 1 } }
+        precondition(classCount <= 256, "too many distinct bytes")
+        // Build the trie with sparse children, then the dense table breadth-first.
+        var children: [[Int32: Int32]] = [[:]]
+        var terminal: [[Int32]] = [[]]
+        for (id, p) in patterns.enumerated() {
+            patternLengths.append(Int32(p.count))
+            guard !p.isEmpty else { continue }
+            var s: Int32 = 0
+            for c in p {
+                let k = Int32(classOf[Int(c)])
+                if let next = children[Int(s)][k] { s = next } else {
+                    let next = Int32(children.count)
+                    children.append([:])
+                    terminal.append([])
+                    children[Int(s)][k] = next
+                    s = next
+                }
+            }
+            terminal[Int(s)].append(Int32(id))
+        }
+        let stateCount = children.count
+        delta = [Int32](repeating: 0, count: stateCount * classCount)
+        outputStart = [Int32](repeating: -1, count: stateCount)
+        var fail = [Int32](repeating: 0, count: stateCount)
+        var queue: [Int32] = []
+        queue.reserveCapacity(stateCount)
+        for (k, child) in children[0] { delta[Int(k)] = child; queue.append(child) }
+        var head = 0
+        // Root outputs first (none), then each state: its own terminals, then its failure state's chain.
+        while head < queue.count {
+            let s = queue[head]; head += 1
+            var chain = outputStart[Int(fail[Int(s)])]
+            for id in terminal[Int(s)].reversed() {
+                outputs.append((id, chain))
+                chain = Int32(outputs.count - 1)
+            }
+            outputStart[Int(s)] = chain
+            let base = Int(s) * classCount
+            let failBase = Int(fail[Int(s)]) * classCount
+            for k in 0..<classCount {
+                if let child = children[Int(s)][Int32(k)] {
+                    delta[base + k] = child
+                    fail[Int(child)] = delta[failBase + k]
+                    queue.append(child)
+                } else {
+                    delta[base + k] = delta[failBase + k]
+                }
+            }
+        }
+    }
+
+    /// Calls `hit(pattern, end)` for every occurrence; `end` is one past the last byte.
+    @inline(__always)
+    func scan(_ text: UnsafeBufferPointer<UInt8>, _ hit: (Int, Int) -> Void) {
+        var s = 0
+        let cc = classCount
+        delta.withUnsafeBufferPointer { d in
+            classOf.withUnsafeBufferPointer { cls in
+                outputStart.withUnsafeBufferPointer { outs in
+                    for i in 0..<text.count {
+                        s = Int(d[s * cc + Int(cls[Int(text[i])])])
+                        var o = outs[s]
+                        while o >= 0 {
+                            let entry = outputs[Int(o)]
+                            hit(Int(entry.pattern), i + 1)
+                            o = entry.next
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

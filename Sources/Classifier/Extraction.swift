@@ -1,0 +1,213 @@
+import TrackerModel
+
+/// The per-sentence work of one article: which rules fire, with which actors, amounts,
+/// quantities and status, and why.
+struct ArticleContext {
+    let classifier: Classifier
+    let sentences: [Range<Int>]
+    let perSentence: [[Classifier.Hit]]
+    let folded: FoldedText
+    let body: [UInt8]
+    /// The company the article is about (most mentioned in headline and lead): the actor of
+    /// sentences that only say "the project" or "the company".
+    let topicActor: Int?
+    /// The headline or lead attributes the story to sources: unmarked sentences inherit it.
+    let leadIsHedged: Bool
+
+    var rules: RuleSet { classifier.rules }
+
+    init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8]) {
+        self.classifier = classifier
+        self.sentences = sentences
+        self.perSentence = perSentence
+        self.folded = folded
+        self.body = body
+        var counts: [Int: (count: Int, first: Int)] = [:]
+        var hedged = false
+        for (i, hits) in perSentence.prefix(4).enumerated() {
+            for h in hits where h.part == 0 {
+                switch classifier.phrases[h.phrase].kind {
+                case .entity(let e) where classifier.rules.entities[e].kind.canBeActor:
+                    counts[e, default: (0, i * 100_000 + h.start)].count += 1
+                case .cue(.reported):
+                    hedged = true
+                default: break
+                }
+            }
+        }
+        topicActor = counts.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.value.first > b.value.first }?.key
+        leadIsHedged = hedged
+    }
+
+    struct Found {
+        var kind: Classifier.PhraseKind
+        var phrase: Int
+        var start: Int   // byte offsets in the sentence
+        var end: Int
+    }
+
+    /// Original byte offset where folded byte `f` came from; `end` maps a folded end offset.
+    func original(_ f: Int, end: Bool = false) -> Int {
+        if !end { return Int(folded.origin[f]) }
+        if f >= folded.origin.count { return body.count }
+        // The end of the last folded byte's source character.
+        var o = Int(folded.origin[f - 1]) + 1
+        while o < body.count && body[o] & 0xC0 == 0x80 { o += 1 }
+        return o
+    }
+
+    /// Complete phrases in the sentence: single patterns, and multi-part ones whose parts occur in order.
+    func phrasesFound(in i: Int, range: Range<Int>) -> [Found] {
+        var found: [Found] = []
+        var partial: [Int: [Classifier.Hit]] = [:]
+        for h in perSentence[i] {
+            let phrase = classifier.phrases[h.phrase]
+            if phrase.parts.count == 1 {
+                found.append(Found(kind: phrase.kind, phrase: h.phrase, start: original(h.start) - range.lowerBound, end: original(h.end, end: true) - range.lowerBound))
+            } else {
+                partial[h.phrase, default: []].append(h)
+            }
+        }
+        for (p, hits) in partial {
+            let parts = classifier.phrases[p].parts.count
+            var next = 0, position = -1
+            var first: Classifier.Hit?, last: Classifier.Hit?
+            for h in hits.sorted(by: { $0.start < $1.start }) where h.part == next && h.start > position {
+                if next == 0 { first = h }
+                last = h
+                position = h.end
+                next += 1
+                if next == parts { break }
+            }
+            if next == parts, let first, let last {
+                found.append(Found(kind: classifier.phrases[p].kind, phrase: p, start: original(first.start) - range.lowerBound, end: original(last.end, end: true) - range.lowerBound))
+            }
+        }
+        return found.sorted { $0.start < $1.start }
+    }
+
+    func events(in i: Int, range: Range<Int>, language: String) -> [Event] {
+        let found = phrasesFound(in: i, range: range)
+        var triggers: [Int: Found] = [:]
+        var vetoed: Set<Int> = []
+        var cues: [(EventStatus, Found)] = []
+        var names: [Found] = []
+        for f in found {
+            switch f.kind {
+            case .trigger(let r): if triggers[r] == nil { triggers[r] = f }
+            case .veto(let r): vetoed.insert(r)
+            case .cue(let s): cues.append((s, f))
+            case .entity, .product: names.append(f)
+            case .boilerplate: break
+            }
+        }
+        let live = triggers.keys.filter { !vetoed.contains($0) }
+        guard !live.isEmpty else { return [] }
+        let liveTypes = Set(live.map { rules.rules[$0].type })
+
+        // Longest name wins where names overlap ("Samsung Electronics" over "Samsung").
+        var accepted: [Found] = []
+        for n in names.sorted(by: { ($0.end - $0.start) > ($1.end - $1.start) }) where !accepted.contains(where: { $0.start < n.end && n.start < $0.end }) {
+            accepted.append(n)
+        }
+        accepted.sort { $0.start < $1.start }
+        var entityMentions: [(entity: Int, found: Found)] = []
+        var productMentions: [(product: Int, found: Found)] = []
+        for n in accepted {
+            switch n.kind {
+            case .entity(let e) where rules.entities[e].kind.canBeActor:
+                if !entityMentions.contains(where: { $0.entity == e }) { entityMentions.append((e, n)) }
+            case .product(let p): productMentions.append((p, n))
+            default: break
+            }
+        }
+        let sentence = String(decoding: body[range], as: UTF8.self)
+        let status = self.status(cues)
+        var events: [Event] = []
+        for r in live.sorted() {
+            let rule = rules.rules[r]
+            if rule.suppressedBy.contains(where: liveTypes.contains) { continue }
+            let trigger = triggers[r]!
+            var reasons = ["rule \(rule.type.rawValue): trigger \"\(classifier.phrases[trigger.phrase].text)\""]
+            var spans = [Span(start: trigger.start, end: trigger.end, label: "trigger")]
+            var confidence = rule.confidence
+            let vendors = Set(productMentions.compactMap { rules.products[$0.product].vendor })
+            var actors: [Actor] = entityMentions.map { m in
+                let e = rules.entities[m.entity]
+                spans.append(Span(start: m.found.start, end: m.found.end, label: "actor"))
+                var role = m.found.start < trigger.start ? rule.roleBefore : rule.roleAfter
+                if vendors.contains(e.name) || (e.kind == .investor && rule.roleAfter == "investor") { role = rule.roleAfter }
+                if e.kind == .regulator && rule.type == .exportControl { role = "regulator" }
+                return Actor(name: e.name, ticker: e.ticker, role: role)
+            }
+            if actors.isEmpty {
+                guard let topic = topicActor else { if rule.requires.contains(.actor) { continue } else { actors = [] }; continue }
+                let e = rules.entities[topic]
+                actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
+                confidence -= 0.15
+                reasons.append("actor \(e.name) taken from the article's headline and lead (the sentence names none)")
+            }
+            if rule.requires.contains(.regulator) && !entityMentions.contains(where: { rules.entities[$0.entity].kind == .regulator }) && !actors.contains(where: { $0.role == "regulator" }) {
+                if !hasRegulatorWord(sentence) { continue }
+            }
+            var amount: Money?
+            if rule.requires.contains(.amount) || rule.type != .productLaunch {
+                let all = classifier.amounts.amounts(in: sentence, language: language)
+                let candidates = all.filter { !$0.isValuation }
+                if let best = candidates.min(by: { abs($0.start - trigger.start) < abs($1.start - trigger.start) }) {
+                    amount = best.value
+                    spans.append(Span(start: best.start, end: best.end, label: "amount"))
+                } else if !all.isEmpty {
+                    reasons.append("the only amount is a valuation, not the sum itself")
+                }
+            }
+            if rule.requires.contains(.amount) && amount == nil { continue }
+            var quantity: Quantity?
+            if rule.type == .gpuPurchase || rule.requires.contains(.quantity) {
+                let starts = Dictionary(productMentions.map { ($0.found.start, rules.products[$0.product].name) }) { a, _ in a }
+                if let q = classifier.amounts.quantities(in: sentence, language: language, productAt: { starts[$0] }).first {
+                    quantity = q.value
+                    spans.append(Span(start: q.start, end: q.end, label: "quantity"))
+                }
+            }
+            if rule.requires.contains(.quantity) && quantity == nil { continue }
+            let product = productMentions.first.map { rules.products[$0.product].name }
+            if rule.requires.contains(.product) && product == nil { continue }
+
+            var eventStatus = status.status
+            if let cue = status.cue {
+                spans.append(Span(start: cue.start, end: cue.end, label: "status"))
+                reasons.append("status \(eventStatus.rawValue): cue \"\(classifier.phrases[cue.phrase].text)\"")
+            } else if leadIsHedged {
+                eventStatus = .reported
+                reasons.append("status reported: the headline or lead attributes the story to sources")
+            } else {
+                reasons.append("status confirmed: no hedge, plan, rumour or denial cue")
+            }
+            if amount != nil || quantity != nil { confidence += 0.1 }
+            if actors.count >= 2 { confidence += 0.05 }
+            if eventStatus == .rumor { confidence -= 0.1 }
+            confidence = min(0.99, max(0.05, confidence))
+            reasons.append(String(format: "confidence %.2f: base %.2f%@%@%@", confidence, rule.confidence,
+                                  amount != nil || quantity != nil ? ", +0.10 figure found" : "",
+                                  actors.count >= 2 ? ", +0.05 several actors" : "", eventStatus == .rumor ? ", -0.10 rumour" : ""))
+            events.append(Event(type: rule.type, actors: actors, amount: amount, quantity: quantity, product: product, status: eventStatus,
+                                confidence: (confidence * 100).rounded() / 100, evidence: sentence, spans: spans.sorted { $0.start < $1.start },
+                                ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons))
+        }
+        return events
+    }
+
+    func hasRegulatorWord(_ sentence: String) -> Bool {
+        let s = sentence.lowercased()
+        return ["government", "regierung", "administration", "regulator", "behörde", "ministerium", "ministry", "washington", "commerce", "peking", "beijing", "white house", "weißes haus"].contains { s.contains($0) }
+    }
+
+    /// The strongest cue decides: denial > rumour > hedge (reported) > plan.
+    func status(_ cues: [(EventStatus, Found)]) -> (status: EventStatus, cue: Found?) {
+        for s in [EventStatus.denied, .rumor, .reported, .planned] {
+            if let c = cues.first(where: { $0.0 == s }) { return (s, c.1) }
+        }
+        return (.confirmed, nil)
+    }
+}

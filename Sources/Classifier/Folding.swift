@@ -1,0 +1,102 @@
+import Foundation
+
+/// Text as the matcher sees it: lower-case, accents and umlauts stripped (`Ü`→`u`, `ß`→`ss`),
+/// combining marks dropped (so NFD input folds like NFC), hyphens, slashes, quotes-free
+/// whitespace runs collapsed to one space. `origin[i]` is the byte offset in the original
+/// text of folded byte `i`, so matches map back to the evidence sentence.
+struct FoldedText {
+    var bytes: [UInt8]
+    var origin: [Int32]
+
+    /// Folded form of non-ASCII scalars in U+00C0–U+024F, computed once.
+    static let latinFold: [UInt32: [UInt8]] = {
+        var table: [UInt32: [UInt8]] = [:]
+        for v in UInt32(0xC0)...UInt32(0x24F) {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let folded = String(scalar).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+            let ascii = folded.unicodeScalars.allSatisfy { $0.isASCII }
+            if ascii && !folded.isEmpty { table[v] = Array(folded.utf8) }
+        }
+        table[0xDF] = Array("ss".utf8)
+        table[0x1E9E] = Array("ss".utf8)
+        return table
+    }()
+
+    /// Separators that fold to a space: hyphens and dashes, slash, whitespace of all kinds.
+    @inline(__always) static func isSeparator(_ v: UInt32) -> Bool {
+        v == 0x20 || v == 0x09 || v == 0x0A || v == 0x0D || v == 0x2D || v == 0x2F || v == 0xA0 || v == 0x2010
+            || v == 0x2011 || v == 0x2012 || v == 0x2013 || v == 0x2014 || v == 0x202F || v == 0x2009 || v == 0x5F
+    }
+
+    init(_ text: String) {
+        var bytes: [UInt8] = []
+        var origin: [Int32] = []
+        let utf8 = text.utf8
+        bytes.reserveCapacity(utf8.count)
+        origin.reserveCapacity(utf8.count)
+        var lastWasSpace = true
+        var scratch = Array(utf8)
+        scratch.withUnsafeMutableBufferPointer { raw in
+            let b = UnsafeBufferPointer(raw)
+            let n = b.count
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c < 0x80 {
+                    if c == 0x20 || c == 0x2D || c == 0x2F || c == 0x0A || c == 0x09 || c == 0x0D || c == 0x5F {
+                        if !lastWasSpace { bytes.append(0x20); origin.append(Int32(i)); lastWasSpace = true }
+                    } else {
+                        bytes.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+                        origin.append(Int32(i))
+                        lastWasSpace = false
+                    }
+                    i += 1
+                    continue
+                }
+                // Decode one multi-byte scalar.
+                var v: UInt32
+                var len: Int
+                if c & 0xE0 == 0xC0 { v = UInt32(c & 0x1F); len = 2 }
+                else if c & 0xF0 == 0xE0 { v = UInt32(c & 0x0F); len = 3 }
+                else if c & 0xF8 == 0xF0 { v = UInt32(c & 0x07); len = 4 }
+                else { i += 1; continue }
+                guard i + len <= n else { break }
+                for j in 1..<len { v = v << 6 | UInt32(b[i + j] & 0x3F) }
+                if FoldedText.isSeparator(v) {
+                    if !lastWasSpace { bytes.append(0x20); origin.append(Int32(i)); lastWasSpace = true }
+                } else if v >= 0x300 && v <= 0x36F {
+                    // combining mark: drop
+                } else if v == 0x2018 || v == 0x2019 || v == 0x201A || v == 0x2032 {
+                    bytes.append(0x27); origin.append(Int32(i)); lastWasSpace = false
+                } else if (v >= 0x201C && v <= 0x201F) || v == 0xAB || v == 0xBB || v == 0x2039 || v == 0x203A {
+                    bytes.append(0x22); origin.append(Int32(i)); lastWasSpace = false
+                } else if v >= 0x2000 && v <= 0x206F {
+                    // Other general punctuation (ellipsis, bullets, invisible marks) separates words.
+                    if !lastWasSpace { bytes.append(0x20); origin.append(Int32(i)); lastWasSpace = true }
+                } else if let folded = FoldedText.latinFold[v] {
+                    for f in folded { bytes.append(f); origin.append(Int32(i)) }
+                    lastWasSpace = false
+                } else {
+                    for j in 0..<len { bytes.append(b[i + j]); origin.append(Int32(i)) }
+                    lastWasSpace = false
+                }
+                i += len
+            }
+        }
+        if bytes.last == 0x20 { bytes.removeLast(); origin.removeLast() }
+        self.bytes = bytes
+        self.origin = origin
+    }
+
+    /// Folds a pattern the same way as text (no offsets needed).
+    static func fold(_ s: String) -> [UInt8] {
+        var f = FoldedText(s)
+        while f.bytes.first == 0x20 { f.bytes.removeFirst() }
+        return f.bytes
+    }
+
+    /// Word characters: ASCII letters and digits, and any non-ASCII byte (letters of other scripts).
+    @inline(__always) static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c >= 0x80 || (c >= 0x41 && c <= 0x5A)
+    }
+}

@@ -1,2 +1,0 @@
-import Classifier
-import Yams

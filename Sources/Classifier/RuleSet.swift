@@ -1,0 +1,259 @@
+import Foundation
+import TrackerModel
+import Yams
+
+public enum EntityKind: String, Sendable, CaseIterable {
+    case company, investor, regulator, publisher, other
+
+    /// Publishers (news sources) and others (universities, ...) are recognised only so that
+    /// they are never reported as market actors.
+    var canBeActor: Bool { self == .company || self == .investor || self == .regulator }
+}
+
+public struct EntityDefinition: Sendable {
+    public var name: String
+    public var ticker: String?
+    public var kind: EntityKind
+    /// Case-insensitive aliases per language; "any" applies to every language.
+    public var aliases: [String: [String]]
+    /// Aliases matched case-sensitively (ordinary words such as "Arm" or "Meta").
+    public var exact: [String]
+}
+
+public struct ProductDefinition: Sendable {
+    public var name: String
+    public var vendor: String?
+    public var category: String
+    public var aliases: [String]
+    public var exact: [String]
+}
+
+public enum Slot: String, Sendable, CaseIterable {
+    case actor, amount, quantity, product, regulator
+}
+
+public struct RuleTest: Sendable {
+    public struct Expectation: Sendable {
+        public var actors: [String]?
+        public var amount: Money?
+        public var quantity: Quantity?
+        public var status: EventStatus?
+    }
+    public var language: String
+    public var text: String
+    /// Nil for a `no_match` test.
+    public var expect: Expectation?
+    public var isMatch: Bool
+    public var file: String
+    public var line: Int
+}
+
+public struct EventRule: Sendable {
+    public var type: EventType
+    public var title: String
+    public var description: String
+    public var level: String
+    public var tags: [String]
+    public var falsePositives: [String]
+    public var triggers: [String: [String]]
+    public var vetoes: [String: [String]]
+    public var requires: Set<Slot>
+    public var roleBefore: String
+    public var roleAfter: String
+    public var suppressedBy: [EventType]
+    public var confidence: Double
+    public var tests: [RuleTest]
+    public var file: String
+}
+
+public struct Currency: Sendable {
+    public var code: String
+    public var symbols: [String]
+    public var words: [String]
+}
+
+public struct Lexicon: Sendable {
+    /// Status cues per status, per language.
+    public var status: [EventStatus: [String: [String]]] = [:]
+    /// Scale words per language, e.g. de: Milliarden → 1e9, Billionen → 1e12.
+    public var scales: [String: [String: Double]] = [:]
+    public var currencies: [Currency] = []
+    public var boilerplatePrefixes: [String] = []
+    public var cutAfter: [String] = []
+    /// Words that make a number a count of chips ("GPUs", "Grafikprozessoren"), all languages.
+    public var units: [String] = []
+}
+
+/// Everything under `Rules/`, validated. Load errors name file:line and the reason.
+public struct RuleSet: Sendable {
+    public var entities: [EntityDefinition] = []
+    public var products: [ProductDefinition] = []
+    public var rules: [EventRule] = []
+    public var lexicon = Lexicon()
+    /// Hash of every rule file's bytes: stored with each event, so one can tell which rules made it.
+    public var version = ""
+
+    public static func load(from directory: URL) throws -> RuleSet {
+        var set = RuleSet()
+        let fm = FileManager.default
+        var files: [URL] = []
+        for sub in ["entities", "lexicon", "events"] {
+            let dir = directory.appendingPathComponent(sub)
+            let names = (try? fm.contentsOfDirectory(atPath: dir.path)) ?? []
+            files += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { dir.appendingPathComponent($0) }
+        }
+        guard !files.isEmpty else { throw RuleError(file: directory.path, line: 0, reason: "no rule files (expected entities/, lexicon/, events/ with .yaml files)") }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for file in files {
+            guard let data = fm.contents(atPath: file.path) else { throw RuleError(file: file.path, line: 0, reason: "cannot read") }
+            for b in data { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+            let text = String(decoding: data, as: UTF8.self)
+            let display = file.path.hasPrefix(directory.path) ? "Rules" + file.path.dropFirst(directory.path.count) : file.path
+            let reader = YAMLReader(file: display)
+            switch file.deletingLastPathComponent().lastPathComponent {
+            case "entities": try set.readEntities(reader.load(text), reader)
+            case "lexicon": try set.readLexicon(reader.load(text), reader)
+            default: set.rules.append(try readRule(reader.load(text), reader, fileName: file.deletingPathExtension().lastPathComponent))
+            }
+        }
+        set.version = String(hash, radix: 16)
+        try set.validate()
+        return set
+    }
+
+    mutating func readEntities(_ node: Node, _ r: YAMLReader) throws {
+        let top = try r.fields(node, allowed: ["entities", "products"], what: "an entities file")
+        for e in try r.list(top["entities"], "entities") {
+            let f = try r.fields(e, allowed: ["name", "ticker", "kind", "aliases", "aliases_en", "aliases_de", "exact"], what: "an entity")
+            let name = try r.string(f["name"], "name")
+            let kindText = try r.optionalString(f["kind"], "kind") ?? "company"
+            guard let kind = EntityKind(rawValue: kindText) else {
+                throw r.error(f["kind"], "entity \(name): kind '\(kindText)' is not one of \(EntityKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var aliases: [String: [String]] = ["any": try r.strings(f["aliases"], "aliases")]
+            for lang in ["en", "de"] { aliases[lang] = try r.strings(f["aliases_\(lang)"], "aliases_\(lang)") }
+            let exact = try r.strings(f["exact"], "exact")
+            if aliases.values.allSatisfy(\.isEmpty) && exact.isEmpty { aliases["any"] = [name] }
+            entities.append(EntityDefinition(name: name, ticker: try r.optionalString(f["ticker"], "ticker"), kind: kind, aliases: aliases, exact: exact))
+        }
+        for p in try r.list(top["products"], "products") {
+            let f = try r.fields(p, allowed: ["name", "vendor", "category", "aliases", "exact"], what: "a product")
+            let name = try r.string(f["name"], "name")
+            var aliases = try r.strings(f["aliases"], "aliases")
+            let exact = try r.strings(f["exact"], "exact")
+            if aliases.isEmpty && exact.isEmpty { aliases = [name] }
+            products.append(ProductDefinition(name: name, vendor: try r.optionalString(f["vendor"], "vendor"),
+                                              category: try r.optionalString(f["category"], "category") ?? "gpu", aliases: aliases, exact: exact))
+        }
+    }
+
+    mutating func readLexicon(_ node: Node, _ r: YAMLReader) throws {
+        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "units"], what: "a lexicon file")
+        for (key, status) in [("denial", EventStatus.denied), ("rumor", .rumor), ("hedge", .reported), ("plan", .planned)] {
+            if let n = top[key] { lexicon.status[status, default: [:]].merge(try r.perLanguage(n, key)) { $0 + $1 } }
+        }
+        if let scales = top["scales"] {
+            guard let m = scales.mapping else { throw r.error(scales, "scales must map languages to {word: factor}") }
+            for (langNode, table) in m {
+                let lang = try r.string(langNode, "a language code")
+                guard let words = table.mapping else { throw r.error(table, "scales.\(lang) must map words to factors") }
+                for (w, factor) in words { lexicon.scales[lang, default: [:]][try r.string(w, "a scale word")] = try r.double(factor, "the factor of \(w.string ?? "?")") }
+            }
+        }
+        for c in try r.list(top["currencies"], "currencies") {
+            let f = try r.fields(c, allowed: ["code", "symbols", "words"], what: "a currency")
+            lexicon.currencies.append(Currency(code: try r.string(f["code"], "code"), symbols: try r.strings(f["symbols"], "symbols"), words: try r.strings(f["words"], "words")))
+        }
+        lexicon.boilerplatePrefixes += try r.strings(top["line_prefixes"], "line_prefixes")
+        lexicon.cutAfter += try r.strings(top["cut_after"], "cut_after")
+        lexicon.units += try r.perLanguage(top["units"], "units").values.joined()
+    }
+
+    static func readRule(_ node: Node, _ r: YAMLReader, fileName: String) throws -> EventRule {
+        let f = try r.fields(node, allowed: ["id", "title", "description", "level", "tags", "falsepositives", "references", "status",
+                                            "triggers", "vetoes", "requires", "roles", "suppressed_by", "confidence", "tests"], what: "an event rule")
+        let id = try r.string(f["id"], "id")
+        guard let type = EventType(rawValue: id) else {
+            throw r.error(f["id"], "id '\(id)' is not an event type (\(EventType.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard id == fileName else { throw r.error(f["id"], "id '\(id)' must match the file name '\(fileName)'") }
+        let triggers = try r.perLanguage(f["triggers"], "triggers")
+        guard !triggers.values.joined().isEmpty else { throw r.error(f["triggers"] ?? node, "rule \(id) has no triggers") }
+        var requires: Set<Slot> = []
+        for s in try r.strings(f["requires"], "requires") {
+            guard let slot = Slot(rawValue: s) else { throw r.error(f["requires"], "unknown slot '\(s)' (\(Slot.allCases.map(\.rawValue).joined(separator: ", ")))") }
+            requires.insert(slot)
+        }
+        var before = "company", after = "company"
+        if let roles = f["roles"] {
+            let rf = try r.fields(roles, allowed: ["before", "after"], what: "roles")
+            before = try r.optionalString(rf["before"], "roles.before") ?? before
+            after = try r.optionalString(rf["after"], "roles.after") ?? after
+        }
+        var suppressed: [EventType] = []
+        for s in try r.strings(f["suppressed_by"], "suppressed_by") {
+            guard let t = EventType(rawValue: s) else { throw r.error(f["suppressed_by"], "suppressed_by: '\(s)' is not an event type") }
+            suppressed.append(t)
+        }
+        let confidence = try f["confidence"].map { try r.double($0, "confidence") } ?? 0.7
+        guard (0...1).contains(confidence) else { throw r.error(f["confidence"], "confidence must be between 0 and 1") }
+        var tests: [RuleTest] = []
+        if let t = f["tests"] {
+            let tf = try r.fields(t, allowed: ["match", "no_match"], what: "tests")
+            for (key, isMatch) in [("match", true), ("no_match", false)] {
+                for c in try r.list(tf[key], "tests.\(key)") {
+                    tests.append(try readTest(c, r, isMatch: isMatch))
+                }
+            }
+        }
+        return EventRule(type: type, title: try r.optionalString(f["title"], "title") ?? id,
+                         description: try r.optionalString(f["description"], "description") ?? "",
+                         level: try r.optionalString(f["level"], "level") ?? "medium", tags: try r.strings(f["tags"], "tags"),
+                         falsePositives: try r.strings(f["falsepositives"], "falsepositives"), triggers: triggers,
+                         vetoes: try r.perLanguage(f["vetoes"], "vetoes"), requires: requires, roleBefore: before, roleAfter: after,
+                         suppressedBy: suppressed, confidence: confidence, tests: tests, file: r.file)
+    }
+
+    static func readTest(_ node: Node, _ r: YAMLReader, isMatch: Bool) throws -> RuleTest {
+        let f = try r.fields(node, allowed: ["lang", "text", "expect"], what: "a test")
+        var expectation: RuleTest.Expectation?
+        if isMatch {
+            expectation = RuleTest.Expectation()
+            if let e = f["expect"] {
+                let ef = try r.fields(e, allowed: ["actors", "amount", "quantity", "status"], what: "expect")
+                if ef["actors"] != nil { expectation?.actors = try r.strings(ef["actors"], "expect.actors") }
+                if let a = ef["amount"], a.null == nil { expectation?.amount = try readMoney(a, r) }
+                if let q = ef["quantity"], q.null == nil {
+                    let qf = try r.fields(q, allowed: ["value", "unit"], what: "quantity")
+                    expectation?.quantity = Quantity(value: try r.double(qf["value"], "quantity.value"), unit: try r.string(qf["unit"], "quantity.unit"))
+                }
+                if let s = try r.optionalString(ef["status"], "expect.status") {
+                    guard let status = EventStatus(rawValue: s) else { throw r.error(ef["status"], "unknown status '\(s)'") }
+                    expectation?.status = status
+                }
+            }
+        } else if f["expect"] != nil {
+            throw r.error(f["expect"], "a no_match test cannot have 'expect'")
+        }
+        return RuleTest(language: try r.optionalString(f["lang"], "lang") ?? "en", text: try r.string(f["text"], "text"),
+                        expect: expectation, isMatch: isMatch, file: r.file, line: node.mark?.line ?? 0)
+    }
+
+    static func readMoney(_ node: Node, _ r: YAMLReader) throws -> Money {
+        let f = try r.fields(node, allowed: ["min", "max", "currency"], what: "amount")
+        return Money(min: try f["min"].map { try r.double($0, "amount.min") }, max: try f["max"].map { try r.double($0, "amount.max") },
+                     currency: try r.string(f["currency"], "amount.currency"))
+    }
+
+    func validate() throws {
+        var seen: [EventType: String] = [:]
+        for rule in rules {
+            if let other = seen[rule.type] { throw RuleError(file: rule.file, line: 1, reason: "event type \(rule.type.rawValue) is also defined in \(other)") }
+            seen[rule.type] = rule.file
+        }
+        let companyNames = Set(entities.map(\.name))
+        for p in products where p.vendor != nil && !companyNames.contains(p.vendor!) {
+            throw RuleError(file: "Rules/entities", line: 0, reason: "product \(p.name): vendor '\(p.vendor!)' is not a known entity")
+        }
+    }
+}

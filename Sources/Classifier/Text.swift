@@ -1,0 +1,70 @@
+/// Sentence splitting and boilerplate removal, on UTF-8 bytes.
+enum TextSegmenter {
+    /// Words after which a full stop does not end a sentence ("Co.", "Inc.", "Mrd.", "z.B.").
+    static let abbreviations: Set<String> = [
+        "co", "inc", "corp", "ltd", "llc", "plc", "ag", "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc",
+        "no", "nr", "mrd", "mio", "bzw", "ca", "ggf", "inkl", "evtl", "usw", "sog", "bspw", "vgl", "zb", "ua", "dh",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "okt", "nov", "dec", "dez", "approx",
+        "est", "gov", "sen", "rep", "gen", "tsd", "abs", "bn", "mn", "fig", "dt", "hr", "hrn", "fr", "bd",
+    ]
+    static let monthNames: Set<String> = [
+        "januar", "februar", "marz", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember",
+        "jänner", "quartal", "jahrhundert", "platz", "stelle", "juni,",
+    ]
+
+    /// Sentences as byte ranges of `text`. A line break always ends a sentence; so does
+    /// `.`, `!` or `?` before whitespace and a capital, digit or quote, unless the word
+    /// before is an abbreviation, a single letter ("U.S."), or a day number before a month.
+    static func sentences(_ text: String) -> [Range<Int>] {
+        let b = Array(text.utf8)
+        var out: [Range<Int>] = []
+        var start = 0
+        func close(_ end: Int) {
+            var s = start, e = end
+            while s < e && (b[s] == 0x20 || b[s] == 0x0A || b[s] == 0x09 || b[s] == 0x0D) { s += 1 }
+            while e > s && (b[e - 1] == 0x20 || b[e - 1] == 0x0A || b[e - 1] == 0x09 || b[e - 1] == 0x0D) { e -= 1 }
+            if e > s { out.append(s..<e) }
+        }
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == 0x0A {
+                close(i)
+                start = i + 1
+            } else if (c == 0x2E || c == 0x21 || c == 0x3F), i + 1 < b.count, b[i + 1] == 0x20 || b[i + 1] == 0x0A {
+                var j = i + 1
+                while j < b.count && b[j] == 0x20 { j += 1 }
+                if j < b.count && startsSentence(b, j) && !(c == 0x2E && isNonTerminal(b, dot: i, next: j)) {
+                    close(i + 1)
+                    start = j
+                    i = j
+                    continue
+                }
+            }
+            i += 1
+        }
+        close(b.count)
+        return out
+    }
+
+    static func startsSentence(_ b: [UInt8], _ j: Int) -> Bool {
+        let c = b[j]
+        return (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x22 || c == 0x27 || c == 0xC3 || c == 0xE2 || c == 0x28
+    }
+
+    static func isNonTerminal(_ b: [UInt8], dot: Int, next: Int) -> Bool {
+        var k = dot
+        while k > 0 && b[k - 1] != 0x20 && b[k - 1] != 0x0A && b[k - 1] != 0x28 { k -= 1 }
+        let word = String(decoding: b[k..<dot], as: UTF8.self).lowercased().replacingOccurrences(of: ".", with: "")
+        if word.count == 1 && word.first!.isLetter { return true }          // "U.S.", "J. Smith"
+        if abbreviations.contains(word) { return true }
+        if !word.isEmpty, word.count <= 2, word.allSatisfy(\.isNumber) {
+            // "am 19. Januar", "im 3. Quartal"
+            var e = next
+            while e < b.count && b[e] != 0x20 && b[e] != 0x2C { e += 1 }
+            let following = String(decoding: b[next..<e], as: UTF8.self).lowercased()
+            return monthNames.contains(following)
+        }
+        return false
+    }
+}

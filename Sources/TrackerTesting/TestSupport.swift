@@ -1,0 +1,84 @@
+import Foundation
+
+/// Where the package lives, so tests can find `Rules/`, `Feeds/`, fixtures and the built binary.
+public enum PackagePaths {
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static var rules: URL { root.appendingPathComponent("Rules") }
+    public static var feeds: URL { root.appendingPathComponent("Feeds") }
+    /// `../shared` beside the checkout: the seed article and benchmark tools.
+    public static var shared: URL { root.deletingLastPathComponent().appendingPathComponent("shared") }
+
+    public static func fixture(_ target: String, _ name: String) -> URL {
+        root.appendingPathComponent("Tests").appendingPathComponent(target).appendingPathComponent("Fixtures").appendingPathComponent(name)
+    }
+}
+
+/// A fresh folder under the system temp directory, removed when the value is released.
+public final class TempDirectory {
+    public let url: URL
+
+    public init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    @discardableResult
+    public func write(_ name: String, _ contents: String) -> String {
+        let p = path(name)
+        try? FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: p, contents: Data(contents.utf8))
+        return p
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Runs the built `tracker` executable, as a user would.
+public enum TrackerProcess {
+    public struct Output {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    public static var executable: URL {
+        // The test bundle sits in the same build folder as the tracker binary.
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("tracker"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tracker"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tracker"),
+            PackagePaths.root.appendingPathComponent(".build/debug/tracker"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+    }
+
+    public static func run(_ arguments: [String], environment: [String: String] = [:], cwd: URL? = nil, stdin: String? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        if let cwd { process.currentDirectoryURL = cwd }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+        // Read both pipes before waiting, so a large output cannot block the child.
+        var outData = Data(), errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}

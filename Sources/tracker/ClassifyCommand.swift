@@ -1,0 +1,147 @@
+import ArgumentParser
+import Classifier
+import Foundation
+import TrackerModel
+
+extension Tracker {
+    struct Classify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify the text of an article and print its events.",
+            discussion: "Reads plain text (first line: headline), or an evaluation-corpus article with URL:/LANG:/DATE: header.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Output format: table or json.")
+        var format: OutputFormat = .table
+
+        @Option(help: "Language code (en, de); detected from the text when omitted.")
+        var lang: String?
+
+        @Flag(help: "Show for each event the rule, the matched spans and why status and confidence are what they are.")
+        var explain = false
+
+        @Argument(help: "A text file, or - for standard input.")
+        var file: String = "-"
+
+        func run() throws {
+            let classifier = try global.loadClassifier()
+            let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+            guard let data else { throw ValidationError("cannot read \(file)") }
+            let text = String(decoding: data, as: UTF8.self)
+            var article = CorpusArticle(text)
+            if article.title.isEmpty && article.url == nil && article.language == nil {
+                // Plain text: the first line is the headline.
+                let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+                article.title = String(lines.first ?? "")
+                article.body = lines.count > 1 ? String(lines[1]) : ""
+            }
+            let events = classifier.classify(title: article.title, text: article.body, language: lang ?? article.language)
+            if format == .json {
+                print(try Terminal.json(events.map { explain ? $0 : { var e = $0; e.reasons = []; return e }($0) }))
+                return
+            }
+            if events.isEmpty { if !global.quiet { print("no events") }; return }
+            let rows = events.map { e in
+                [e.type.rawValue, e.actors.map { "\($0.name)(\($0.role))" }.joined(separator: ", "), Format.money(e.amount),
+                 e.quantity.map { "\(Format.number($0.value)) \($0.unit)" } ?? "-", e.status.rawValue, String(format: "%.2f", e.confidence)]
+            }
+            print(Terminal.table(["type", "actors", "amount", "quantity", "status", "conf"], rows))
+            guard explain else { return }
+            for e in events {
+                print("\n\(e.type.rawValue)  rule \(e.ruleID) @ rules \(e.rulesetVersion)")
+                print("  sentence: \(e.evidence)")
+                for span in e.spans {
+                    let bytes = Array(e.evidence.utf8)
+                    let text = String(decoding: bytes[max(0, span.start)..<min(bytes.count, span.end)], as: UTF8.self)
+                    print("  \(span.label.padding(toLength: 9, withPad: " ", startingAt: 0)) [\(span.start)..<\(span.end)] \"\(text)\"")
+                }
+                for r in e.reasons { print("  why: \(r)") }
+            }
+        }
+    }
+
+    struct Rules: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate rule files and run their embedded tests.", subcommands: [Lint.self, Test.self])
+
+        struct Lint: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Load every rule file; report the first problem as file:line: reason.")
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let c = try global.loadClassifier()
+                let r = c.rules
+                if !global.quiet {
+                    print("ok: \(r.rules.count) event rules, \(r.entities.count) entities, \(r.products.count) products, \(r.rules.reduce(0) { $0 + $1.tests.count }) embedded tests; rule set \(r.version)")
+                }
+            }
+        }
+
+        struct Test: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Run every rule's match/no_match tests; exit status 1 on any failure.")
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let report = try global.loadClassifier().runRuleTests()
+                for f in report.failures { print("FAIL \(f)") }
+                print("\(report.passed)/\(report.total) rule tests passed")
+                if !report.failures.isEmpty { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Score the classifier against a labelled corpus (see shared/eval/FORMAT.md).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Folder of article files (NNN.txt).") var articles: String
+        @Option(help: "labels.yaml of the corpus.") var labels: String
+        @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+        @Flag(help: "List every false positive and false negative with its evidence sentence.") var showErrors = false
+
+        func run() throws {
+            let result: Evaluation
+            do {
+                result = try Evaluation.run(classifier: try global.loadClassifier(), articlesDirectory: URL(fileURLWithPath: articles),
+                                            labelsFile: URL(fileURLWithPath: labels))
+            } catch let e as RuleError { throw ValidationError("\(e)") }
+            if format == .json {
+                var r = result
+                if !showErrors { r.errors = [] }
+                print(try Terminal.json(r))
+                return
+            }
+            func pct(_ x: Double) -> String { String(format: "%.3f", x) }
+            var rows = result.perType.keys.sorted().map { t -> [String] in
+                let c = result.perType[t]!
+                return [t, "\(c.truePositives)", "\(c.falsePositives)", "\(c.falseNegatives)", pct(c.precision), pct(c.recall), pct(c.f1)]
+            }
+            let m = result.micro
+            rows.append(["micro", "\(m.truePositives)", "\(m.falsePositives)", "\(m.falseNegatives)", pct(m.precision), pct(m.recall), pct(m.f1)])
+            print(Terminal.table(["type", "tp", "fp", "fn", "precision", "recall", "f1"], rows))
+            func acc(_ a: Evaluation.Accuracy) -> String { a.value.map { "\(pct($0)) (\(a.correct)/\(a.total))" } ?? "n/a" }
+            print("\n\(result.articles) articles; amount accuracy \(acc(result.amount)); quantity accuracy \(acc(result.quantity)); status accuracy \(acc(result.status))")
+            if showErrors {
+                for e in result.errors { print("\n\(e.kind.uppercased()) \(e.article) \(e.type) [\(e.actors.joined(separator: ", "))]\n  \(e.evidence)") }
+            }
+        }
+    }
+}
+
+enum Format {
+    static func number(_ v: Double) -> String {
+        for (f, s) in [(1e12, "T"), (1e9, "B"), (1e6, "M")] where abs(v) >= f {
+            return String(format: "%g", (v / f * 100).rounded() / 100) + s
+        }
+        return String(format: "%.0f", v)
+    }
+
+    static func money(_ m: Money?) -> String {
+        guard let m else { return "-" }
+        switch (m.min, m.max) {
+        case let (lo?, hi?) where lo == hi: return "\(number(lo)) \(m.currency)"
+        case let (lo?, hi?): return "\(number(lo))–\(number(hi)) \(m.currency)"
+        case let (nil, hi?): return "≤\(number(hi)) \(m.currency)"
+        case let (lo?, nil): return "≥\(number(lo)) \(m.currency)"
+        default: return m.currency
+        }
+    }
+}
