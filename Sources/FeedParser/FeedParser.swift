@@ -146,6 +146,14 @@ struct FeedMapper {
                           ttlMinutes: text(channel.child("ttl", "")).flatMap { Int($0) }, items: items, warnings: warnings)
     }
 
+    /// RSS `<author>` is "email (Name)" by the spec; people want the name.
+    static func personName(_ raw: String) -> String {
+        if let open = raw.firstIndex(of: "("), raw.hasSuffix(")"), raw[..<open].contains("@") {
+            return String(raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]).trimmingCharacters(in: .whitespaces)
+        }
+        return raw
+    }
+
     // MARK: RSS 0.90 and 1.0 (RDF)
 
     mutating func rdf(_ root: XMLElement, baseURL: String?) -> ParsedFeed {
@@ -184,7 +192,7 @@ struct FeedMapper {
         let categories = (item.children("category", ns) + item.children("subject", NS.dc)).compactMap { text($0) }
         let enclosures = item.children("enclosure", ns).compactMap { $0.attribute("url").map { URLs.resolve($0, against: base) } }
         return FeedItem(id: id, title: title, link: link, published: published, rawDate: unparsed,
-                        author: text(item.child("creator", NS.dc)) ?? text(item.child("author", ns)),
+                        author: text(item.child("creator", NS.dc)) ?? text(item.child("author", ns)).map(Self.personName),
                         categories: categories, text: body, thumbnail: media(item), enclosures: enclosures,
                         language: text(item.child("language", NS.dc)))
     }
@@ -195,8 +203,11 @@ struct FeedMapper {
         let ns = root.namespace
         let feedBase = base(root, baseURL)
         var items: [FeedItem] = []
+        let feedAuthor = root.child("author", ns).flatMap { text($0.child("name", ns)) }
         for entry in root.children("entry", ns) where entry.complete {
-            items.append(atomEntry(entry, ns: ns, atom03: atom03, base: base(entry, feedBase)))
+            var item = atomEntry(entry, ns: ns, atom03: atom03, base: base(entry, feedBase))
+            item.author = item.author ?? feedAuthor
+            items.append(item)
         }
         let site = alternateLink(root, ns: ns).map { URLs.resolve($0, against: feedBase) }
         return ParsedFeed(format: atom03 ? .atom03 : .atom10, encoding: "UTF-8", title: atomText(root.child("title", ns), atom03: atom03),

@@ -16,6 +16,7 @@ enum JSONFeedReader {
         guard let rawItems = feed["items"] as? [Any] else { throw FeedError.invalidJSON("\"items\" is missing or not an array") }
         let base = (feed["feed_url"] as? String) ?? (feed["home_page_url"] as? String) ?? baseURL
         var warnings: [String] = []
+        let feedAuthors = (feed["authors"] as? [[String: Any]]) ?? ((feed["author"] as? [String: Any]).map { [$0] } ?? [])
         var items: [FeedItem] = []
         for (index, raw) in rawItems.enumerated() {
             guard let item = raw as? [String: Any] else {
@@ -38,7 +39,7 @@ enum JSONFeedReader {
             items.append(FeedItem(id: id, title: title,
                                   link: ((item["url"] as? String) ?? (item["external_url"] as? String)).map { URLs.resolve($0, against: base) },
                                   published: published, rawDate: published == nil ? rawDate : nil,
-                                  author: authors.compactMap { $0["name"] as? String }.first,
+                                  author: (authors + feedAuthors).compactMap { $0["name"] as? String }.first,
                                   categories: (item["tags"] as? [String]) ?? [], text: body,
                                   thumbnail: (item["image"] as? String) ?? (item["banner_image"] as? String), enclosures: [],
                                   language: item["language"] as? String))

@@ -98,6 +98,8 @@ private struct ReaderState {
     var root: XMLElement?
     var error: XMLSyntaxError?
     var warnings: [String] = []
+    /// Entities the DOCTYPE declares: references to them are dropped, never expanded.
+    var declaredEntities: [[UInt8]] = []
 
     init(buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
 
@@ -192,8 +194,18 @@ private struct ReaderState {
             k += 1
         }
         guard k < buf.count else { fail("unterminated DOCTYPE", at: i); return }
-        if find("<!ENTITY", from: i).map({ $0 < k }) == true {
-            warnings.append("the DOCTYPE declares entities; they are not expanded (left as written)")
+        var p = i
+        while let e = find("<!ENTITY", from: p), e < k {
+            var n = e + 8
+            while n < k && isSpace(buf[n]) { n += 1 }
+            if n < k && buf[n] == UInt8(ascii: "%") { p = n; continue }  // parameter entity
+            let start = n
+            while n < k && isNameByte(buf[n]) { n += 1 }
+            declaredEntities.append([amp] + Array(buf[start..<n]) + [semi])
+            p = n
+        }
+        if !declaredEntities.isEmpty {
+            warnings.append("the DOCTYPE declares entities; references to them are dropped, never expanded")
         }
         i = k + 1
     }
@@ -324,8 +336,14 @@ private struct ReaderState {
         let slice = UnsafeBufferPointer(rebasing: buf[start..<end])
         if slice.firstIndex(of: amp) == nil {
             textBuffers[depth].append(contentsOf: slice)
-        } else {
+        } else if declaredEntities.isEmpty {
             decodeXMLText(slice, into: &textBuffers[depth])
+        } else {
+            var text = Array(slice)
+            for name in declaredEntities {
+                while let r = text.firstRange(of: name) { text.removeSubrange(r) }
+            }
+            text.withUnsafeBufferPointer { decodeXMLText($0, into: &textBuffers[depth]) }
         }
     }
 
