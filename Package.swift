@@ -32,6 +32,6 @@ let package = Package(
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "TrackerTesting"], swiftSettings: v5),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TrackerTesting"], swiftSettings: v5),
         .testTarget(name: "TrackerKitTests", dependencies: ["TrackerKit", "TrackerTesting"], swiftSettings: v5),
-        .testTarget(name: "TrackerCLITests", dependencies: ["TrackerTesting", "tracker"], swiftSettings: v5),
+        .testTarget(name: "TrackerCLITests", dependencies: ["TrackerTesting"], swiftSettings: v5),
     ]
 )

@@ -39,6 +39,8 @@ public struct Classifier: Sendable {
     let patterns: [Pattern]
     let automaton: Automaton
     let amounts: AmountReader
+    let boilerplatePrefixes: [[UInt8]]
+    let cutMarkers: [[UInt8]]
 
     public init(rules: RuleSet) {
         self.rules = rules
@@ -84,6 +86,8 @@ public struct Classifier: Sendable {
         self.patterns = patterns
         automaton = Automaton(patterns: patterns.map(\.bytes))
         amounts = AmountReader(lexicon: rules.lexicon, unitWords: rules.lexicon.units)
+        boilerplatePrefixes = rules.lexicon.boilerplatePrefixes.map { FoldedText.fold($0) }
+        cutMarkers = rules.lexicon.cutAfter.map { FoldedText.fold($0) }
     }
 
     // MARK: Classification
@@ -153,17 +157,16 @@ public struct Classifier: Sendable {
     /// The text without boilerplate lines ("Related reading: …") and everything after a
     /// cut marker ("Disclaimer: …").
     func cleaned(_ text: String) -> String {
-        let prefixes = rules.lexicon.boilerplatePrefixes.map { FoldedText.fold($0) }
-        let cuts = rules.lexicon.cutAfter.map { FoldedText.fold($0) }
-        guard !prefixes.isEmpty || !cuts.isEmpty else { return text }
+        guard !boilerplatePrefixes.isEmpty || !cutMarkers.isEmpty else { return text }
         var kept: [Substring] = []
+        var dropped = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let f = FoldedText.fold(String(line.prefix(80)))
-            if cuts.contains(where: { f.starts(with: $0) }) { break }
-            if prefixes.contains(where: { f.starts(with: $0) }) { continue }
+            let f = FoldedText.fold(String(line.utf8.prefix(48)) ?? String(line.prefix(40)))
+            if cutMarkers.contains(where: { f.starts(with: $0) }) { dropped = true; break }
+            if boilerplatePrefixes.contains(where: { f.starts(with: $0) }) { dropped = true; continue }
             kept.append(line)
         }
-        return kept.joined(separator: "\n")
+        return dropped ? kept.joined(separator: "\n") : text
     }
 
     static let germanWords: Set<String> = ["der", "die", "das", "und", "ist", "nicht", "mit", "von", "zu", "den", "fur", "für", "auf", "im", "dem", "sich", "des", "ein", "eine", "wird", "auch", "nach", "bei"]

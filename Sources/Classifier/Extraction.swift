@@ -123,6 +123,12 @@ struct ArticleContext {
         }
         let sentence = String(decoding: body[range], as: UTF8.self)
         let status = self.status(cues)
+        // Figures are read once per sentence, and only if a rule wants them.
+        lazy var allAmounts = classifier.amounts.amounts(in: sentence, language: language)
+        lazy var allQuantities: [AmountReader.Found<Quantity>] = {
+            let starts = Dictionary(productMentions.map { ($0.found.start, rules.products[$0.product].name) }) { a, _ in a }
+            return classifier.amounts.quantities(in: sentence, language: language, productAt: { starts[$0] })
+        }()
         var events: [Event] = []
         for r in live.sorted() {
             let rule = rules.rules[r]
@@ -152,7 +158,7 @@ struct ArticleContext {
             }
             var amount: Money?
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
-                let all = classifier.amounts.amounts(in: sentence, language: language)
+                let all = allAmounts
                 let candidates = all.filter { !$0.isValuation }
                 if let best = candidates.min(by: { abs($0.start - trigger.start) < abs($1.start - trigger.start) }) {
                     amount = best.value
@@ -164,8 +170,7 @@ struct ArticleContext {
             if rule.requires.contains(.amount) && amount == nil { continue }
             var quantity: Quantity?
             if rule.type == .gpuPurchase || rule.requires.contains(.quantity) {
-                let starts = Dictionary(productMentions.map { ($0.found.start, rules.products[$0.product].name) }) { a, _ in a }
-                if let q = classifier.amounts.quantities(in: sentence, language: language, productAt: { starts[$0] }).first {
+                if let q = allQuantities.first {
                     quantity = q.value
                     spans.append(Span(start: q.start, end: q.end, label: "quantity"))
                 }
@@ -188,11 +193,12 @@ struct ArticleContext {
             if actors.count >= 2 { confidence += 0.05 }
             if eventStatus == .rumor { confidence -= 0.1 }
             confidence = min(0.99, max(0.05, confidence))
-            reasons.append(String(format: "confidence %.2f: base %.2f%@%@%@", confidence, rule.confidence,
-                                  amount != nil || quantity != nil ? ", +0.10 figure found" : "",
-                                  actors.count >= 2 ? ", +0.05 several actors" : "", eventStatus == .rumor ? ", -0.10 rumour" : ""))
+            confidence = (confidence * 100).rounded() / 100
+            reasons.append("confidence \(confidence): base \(rule.confidence)" + (amount != nil || quantity != nil ? ", +0.10 figure found" : "")
+                           + (actors.count >= 2 ? ", +0.05 several actors" : "") + (eventStatus == .rumor ? ", -0.10 rumour" : "")
+                           + (reasons.contains { $0.hasPrefix("actor ") } ? ", -0.15 actor from context" : ""))
             events.append(Event(type: rule.type, actors: actors, amount: amount, quantity: quantity, product: product, status: eventStatus,
-                                confidence: (confidence * 100).rounded() / 100, evidence: sentence, spans: spans.sorted { $0.start < $1.start },
+                                confidence: confidence, evidence: sentence, spans: spans.sorted { $0.start < $1.start },
                                 ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons))
         }
         return events

@@ -18,6 +18,14 @@ public struct EntityDefinition: Sendable {
     public var aliases: [String: [String]]
     /// Aliases matched case-sensitively (ordinary words such as "Arm" or "Meta").
     public var exact: [String]
+
+    public init(name: String, ticker: String?, kind: EntityKind, aliases: [String: [String]], exact: [String]) {
+        self.name = name
+        self.ticker = ticker
+        self.kind = kind
+        self.aliases = aliases
+        self.exact = exact
+    }
 }
 
 public struct ProductDefinition: Sendable {

@@ -55,8 +55,10 @@ enum TextSegmenter {
     static func isNonTerminal(_ b: [UInt8], dot: Int, next: Int) -> Bool {
         var k = dot
         while k > 0 && b[k - 1] != 0x20 && b[k - 1] != 0x0A && b[k - 1] != 0x28 { k -= 1 }
-        let word = String(decoding: b[k..<dot], as: UTF8.self).lowercased().replacingOccurrences(of: ".", with: "")
-        if word.count == 1 && word.first!.isLetter { return true }          // "U.S.", "J. Smith"
+        let raw = String(decoding: b[k..<dot], as: UTF8.self).lowercased()
+        if raw.contains(".") { return true }                                 // "U.S.", "z.B."
+        let word = raw
+        if word.count == 1 && word.first!.isLetter { return true }          // "J. Smith"
         if abbreviations.contains(word) { return true }
         if !word.isEmpty, word.count <= 2, word.allSatisfy(\.isNumber) {
             // "am 19. Januar", "im 3. Quartal"

@@ -24,7 +24,7 @@ public enum DateParser {
     ]
 
     public static func parse(_ input: String) -> Date? {
-        let s = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = input.trimmedASCII
         guard !s.isEmpty else { return nil }
         return iso8601(Array(s.utf8)) ?? loose(s)
     }

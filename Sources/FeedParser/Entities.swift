@@ -90,3 +90,17 @@ enum EntityDecoder {
         }
     }
 }
+
+extension String {
+    /// ASCII whitespace trimmed off both ends, on UTF-8 bytes: Foundation's
+    /// `trimmingCharacters(in:)` goes through NSString and UTF-16 on Linux, a hot spot here.
+    var trimmedASCII: String {
+        let u = utf8
+        var start = u.startIndex, end = u.endIndex
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+        while start < end, isSpace(u[start]) { start = u.index(after: start) }
+        while end > start, isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
+        if start == u.startIndex && end == u.endIndex { return self }
+        return String(self[start..<end])
+    }
+}

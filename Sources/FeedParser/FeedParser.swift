@@ -87,7 +87,7 @@ struct FeedMapper {
 
     func text(_ e: XMLElement?) -> String? {
         guard let e else { return nil }
-        let t = e.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = e.text.trimmedASCII
         return t.isEmpty ? nil : t
     }
 
@@ -149,7 +149,7 @@ struct FeedMapper {
     /// RSS `<author>` is "email (Name)" by the spec; people want the name.
     static func personName(_ raw: String) -> String {
         if let open = raw.firstIndex(of: "("), raw.hasSuffix(")"), raw[..<open].contains("@") {
-            return String(raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]).trimmingCharacters(in: .whitespaces)
+            return String(raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]).trimmedASCII
         }
         return raw
     }
@@ -232,7 +232,7 @@ struct FeedMapper {
         }
         if mode == "escaped" { return clean(text(e)) }
         if type == "text" || type == "text/plain" {
-            let t = e.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = e.text.trimmedASCII
             return t.isEmpty ? nil : clean(t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))
         }
         return clean(text(e))

@@ -6,7 +6,7 @@ public enum URLs {
 
     /// `link` resolved against `base` (the item's or feed's xml:base or the feed URL).
     public static func resolve(_ link: String, against base: String?) -> String {
-        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = link.trimmedASCII
         if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") || base == nil { return trimmed }
         guard let base, let baseURL = URL(string: base), let url = URL(string: trimmed, relativeTo: baseURL) else { return trimmed }
         return url.absoluteString
@@ -15,7 +15,7 @@ public enum URLs {
     /// The identity of a page: lower-case scheme and host, no default port, no fragment,
     /// no `utm_*`/`fbclid`/`gclid`-style parameters. Nil for anything that is not http(s).
     public static func canonical(_ link: String) -> String? {
-        let s = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = link.trimmedASCII
         guard let schemeEnd = s.range(of: "://") else { return nil }
         let scheme = s[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }

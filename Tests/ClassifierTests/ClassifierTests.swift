@@ -1,0 +1,200 @@
+@testable import Classifier
+import Foundation
+import Testing
+import TrackerModel
+import TrackerTesting
+
+let shippedRules: RuleSet = try! RuleSet.load(from: PackagePaths.rules)
+let classifier = Classifier(rules: shippedRules)
+
+@Suite struct ShippedRuleTests {
+    @Test func rulesLoadWithEveryEventTypeAndEnoughEntities() {
+        #expect(Set(shippedRules.rules.map(\.type)) == Set(EventType.allCases))
+        #expect(shippedRules.entities.filter { $0.kind.canBeActor }.count >= 60)
+        #expect(shippedRules.products.contains { $0.name == "H100" && $0.vendor == "Nvidia" })
+    }
+
+    /// Every rule file's own `match` / `no_match` examples (what `tracker rules test` runs).
+    @Test func embeddedRuleTestsPass() {
+        let report = classifier.runRuleTests()
+        #expect(report.total >= 9 * 10)
+        for failure in report.failures { Issue.record("\(failure)") }
+    }
+}
+
+@Suite struct SeedArticleTests {
+    let events: [Event] = {
+        let text = try! String(contentsOf: PackagePaths.shared.appendingPathComponent("seed/seed-article-de.txt"), encoding: .utf8)
+        let lines = text.split(separator: "\n", maxSplits: 1)
+        return classifier.classify(title: String(lines[0]), text: String(lines[1]), language: "de")
+    }()
+
+    func event(_ type: EventType, with actors: [String]) -> Event? {
+        events.first { e in e.type == type && actors.allSatisfy { a in e.actors.contains { $0.name == a } } }
+    }
+
+    @Test func fundingRoundWithTheRange() throws {
+        let e = try #require(event(.fundingRound, with: ["OpenAI"]))
+        #expect(e.amount == Money(min: 8e9, max: 1e10, currency: "USD"))
+        #expect(e.status == .reported)
+    }
+
+    @Test func fabInvestment() throws {
+        let e = try #require(event(.fabInvestment, with: ["OpenAI"]))
+        #expect(e.status == .reported)
+    }
+
+    @Test func partnershipIsARumour() throws {
+        let e = try #require(event(.partnership, with: ["OpenAI", "Intel", "TSMC", "Samsung Electronics"]))
+        #expect(e.status == .rumor)
+    }
+
+    @Test func gpuPurchaseWithQuantity() throws {
+        let e = try #require(event(.gpuPurchase, with: ["Meta", "Nvidia"]))
+        #expect(e.quantity == Quantity(value: 350000, unit: "H100"))
+        #expect(e.status == .planned)
+    }
+
+    @Test func nothingForbidden() {
+        #expect(!events.contains { $0.type == .acquisition })
+        let forbiddenActors: Set<String> = ["Bloomberg", "Algoine", "Arizona State University"]
+        #expect(!events.contains { $0.actors.contains { forbiddenActors.contains($0.name) } })
+        #expect(!events.contains { $0.evidence.contains("Verwandte Lektüre") || $0.evidence.contains("Disclaimer") || $0.evidence.contains("Arizona State") })
+    }
+
+    @Test func everyEventExplainsItself() {
+        for e in events {
+            #expect(!e.evidence.isEmpty)
+            #expect(e.spans.contains { $0.label == "trigger" })
+            #expect(e.ruleID == e.type.rawValue)
+            #expect(e.rulesetVersion == shippedRules.version)
+            #expect(!e.reasons.isEmpty)
+        }
+    }
+}
+
+@Suite struct AmountTests {
+    func amount(_ text: String, _ lang: String) -> Money? {
+        classifier.amounts.amounts(in: text, language: lang).first?.value
+    }
+
+    @Test(arguments: [
+        ("OpenAI wants to raise $8-10 billion.", "en", Money(min: 8e9, max: 1e10, currency: "USD")),
+        ("Das Ziel liegt zwischen 8 und 10 Milliarden US-Dollar.", "de", Money(min: 8e9, max: 1e10, currency: "USD")),
+        ("Es geht um 8 bis 10 Milliarden US-Dollar.", "de", Money(min: 8e9, max: 1e10, currency: "USD")),
+        ("Der Konzern investiert €1,5 Mrd. in Dresden.", "de", Money(min: 1.5e9, max: 1.5e9, currency: "EUR")),
+        ("Der Konzern investiert 10 Mrd. € in Dresden.", "de", Money(min: 1e10, max: 1e10, currency: "EUR")),
+        ("OpenAI raised $6.6bn.", "en", Money(min: 6.6e9, max: 6.6e9, currency: "USD")),
+        ("Amazon will invest up to $4 billion in Anthropic.", "en", Money(min: nil, max: 4e9, currency: "USD")),
+        ("Mistral sammelt 600 Millionen Euro ein.", "de", Money(min: 6e8, max: 6e8, currency: "EUR")),
+        ("The deal is worth US$2.3 billion.", "en", Money(min: 2.3e9, max: 2.3e9, currency: "USD")),
+        ("Die Investition beträgt 2 Billionen Dollar.", "de", Money(min: 2e12, max: 2e12, currency: "USD")),
+    ])
+    func readsMoney(text: String, lang: String, expected: Money) {
+        #expect(amount(text, lang) == expected)
+    }
+
+    @Test func numbersWithoutCurrencyAreNotMoney() {
+        #expect(amount("The model has 175 billion parameters.", "en") == nil)
+        #expect(amount("Im Jahr 2024 wuchs der Markt.", "de") == nil)
+    }
+
+    @Test func valuationsAreMarked() {
+        let found = classifier.amounts.amounts(in: "OpenAI raised $6.6 billion at a valuation of $157 billion.", language: "en")
+        #expect(found.map(\.isValuation) == [false, true])
+    }
+
+    @Test func quantitiesInBothNumberFormats() {
+        let en = classifier.amounts.quantities(in: "xAI bought 100,000 H100 GPUs.", language: "en") { $0 == 19 ? "H100" : nil }
+        #expect(en.first?.value == Quantity(value: 100000, unit: "H100"))
+        let de = classifier.amounts.quantities(in: "Meta will rund 350.000 Grafikprozessoren kaufen.", language: "de") { _ in nil }
+        #expect(de.first?.value == Quantity(value: 350000, unit: "GPU"))
+    }
+}
+
+@Suite struct LanguageTests {
+    @Test func sentencesSurviveAbbreviations() {
+        let text = "Der Bericht nennt Taiwan Semiconductor Manufacturing Co. und Samsung als Partner. Intel Corp. investiert 10 Mrd. Euro am 19. Januar in Magdeburg. Dann kam die U.S. Regierung."
+        let sentences = TextSegmenter.sentences(text).map { String(decoding: Array(text.utf8)[$0], as: UTF8.self) }
+        #expect(sentences.count == 3)
+        #expect(sentences[0].hasSuffix("als Partner."))
+    }
+
+    @Test func foldingHandlesUmlautsSharpSAndNFD() {
+        #expect(FoldedText.fold("Übernahme") == FoldedText.fold("ubernahme"))
+        #expect(FoldedText.fold("Straße") == Array("strasse".utf8))
+        #expect(FoldedText.fold("U\u{0308}bernahme") == FoldedText.fold("Übernahme"))
+        #expect(FoldedText.fold("H100-Grafikprozessoren") == Array("h100 grafikprozessoren".utf8))
+    }
+
+    @Test func ambiguousAliasesDoNotFireOnOrdinaryWords() {
+        let events = classifier.classify(title: "", text: "The robot arm and the meta analysis raised questions about artificial intelligence funding rounds.", language: "en")
+        #expect(!events.contains { $0.actors.contains { ["Arm", "Meta", "Intel"].contains($0.name) } })
+    }
+
+    @Test func languageIsDetected() {
+        #expect(Classifier.detectLanguage("Der Konzern hat die Übernahme von der Firma abgeschlossen und will mehr.") == "de")
+        #expect(Classifier.detectLanguage("The company said it has completed the acquisition of the firm.") == "en")
+    }
+}
+
+@Suite struct RuleFileErrorTests {
+    let dir = TempDirectory()
+
+    func load(event yaml: String) throws -> RuleSet {
+        dir.write("entities/companies.yaml", "entities:\n  - name: Nvidia\n    aliases: [Nvidia]\n")
+        dir.write("events/funding_round.yaml", yaml)
+        return try RuleSet.load(from: dir.url)
+    }
+
+    @Test func unknownFieldIsAnErrorWithFileAndLine() {
+        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "unknown field 'trigers' in an event rule (allowed: confidence, description, falsepositives, id, level, references, requires, roles, status, suppressed_by, tags, tests, title, triggers, vetoes)")) {
+            _ = try load(event: "id: funding_round\ntriggers: {en: [raises]}\ntrigers: {en: [raised]}\n")
+        }
+    }
+
+    @Test func yamlSyntaxErrorsNameTheLine() throws {
+        do {
+            _ = try load(event: "id: funding_round\ntriggers:\n  en: [raises\n  de: x\n")
+            Issue.record("expected an error")
+        } catch let e as RuleError {
+            #expect(e.file == "Rules/events/funding_round.yaml")
+            #expect(e.line >= 3)
+            #expect(e.reason.hasPrefix("YAML syntax"))
+        }
+    }
+
+    @Test func wrongTypesAndUnknownEventTypesAreRejected() {
+        #expect(throws: RuleError.self) { _ = try load(event: "id: chip_party\ntriggers: {en: [party]}\n") }
+        #expect(throws: RuleError.self) { _ = try load(event: "id: funding_round\ntriggers: {en: raises}\n") }
+        #expect(throws: RuleError.self) { _ = try load(event: "id: funding_round\ntriggers: {en: [raises]}\nrequires: [money]\n") }
+    }
+
+    @Test func aFailingEmbeddedTestIsReportedWithItsLine() throws {
+        let set = try load(event: """
+            id: funding_round
+            triggers: {en: [raises]}
+            requires: [actor]
+            tests:
+              match:
+                - {lang: en, text: "Nvidia raises $1 billion."}
+              no_match:
+                - {lang: en, text: "Nvidia raises prices."}
+            """)
+        let report = Classifier(rules: set).runRuleTests()
+        #expect(report.passed == 1)
+        #expect(report.failures.map(\.line) == [8])
+    }
+}
+
+@Suite struct DevCorpusTests {
+    /// The labelled development corpus (Tests/Corpus/dev): a floor that catches regressions.
+    @Test func evalOnTheDevCorpus() throws {
+        let corpus = PackagePaths.root.appendingPathComponent("Tests/Corpus/dev")
+        let result = try Evaluation.run(classifier: classifier, articlesDirectory: corpus.appendingPathComponent("articles"),
+                                        labelsFile: corpus.appendingPathComponent("labels.yaml"))
+        #expect(result.articles >= 60)
+        #expect(result.micro.f1 >= 0.6, "micro F1 \(result.micro.f1)")
+        #expect((result.amount.value ?? 0) >= 0.6, "amount accuracy \(result.amount.value ?? 0)")
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TrackerTesting
+
+/// The built `tracker` binary, run as a user runs it, against a temp database.
+@Suite struct CLITests {
+    let dir = TempDirectory()
+    var db: String { dir.path("t.sqlite") }
+    let rules = PackagePaths.rules.path
+
+    @Test func ingestTheSampleFeedsTwiceStoresEachArticleOnce() throws {
+        let samples = PackagePaths.feeds.appendingPathComponent("samples").path
+        let first = try TrackerProcess.run(["ingest", "--db", db, "--rules", rules, samples])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("RSS 2.0"))
+        #expect(first.stdout.contains("Atom 1.0"))
+        #expect(first.stdout.contains("JSON Feed 1.1"))
+        let summary = try #require(first.stdout.split(separator: "\n").last)
+        #expect(summary.contains("5 files"))
+        #expect(!summary.contains(" 0 new"))
+        let again = try TrackerProcess.run(["ingest", "--db", db, "--rules", rules, "--format", "json", samples])
+        let reports = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [[String: Any]]
+        #expect(reports.count == 5)
+        #expect(reports.allSatisfy { ($0["new"] as? Int) == 0 && ($0["duplicates"] as? Int ?? 0) > 0 })
+    }
+
+    @Test func ingestReportsABadFileAndStoresTheRest() throws {
+        dir.write("feeds/bad.xml", "<rss><channel><item><title>x</titel></item></channel></rss>")
+        dir.write("feeds/good.xml", "<rss version=\"2.0\"><channel><title>G</title><item><title>Nvidia ships Blackwell</title><link>https://g.example/1</link></item></channel></rss>")
+        let out = try TrackerProcess.run(["ingest", "--db", db, "--rules", rules, dir.path("feeds")])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("bad.xml: malformed XML at line 1"))
+        #expect(out.stdout.contains("1 new"))
+    }
+
+    @Test func parsePrintsItemsAsJSONWhenPiped() throws {
+        let out = try TrackerProcess.run(["parse", PackagePaths.fixture("FeedParserTests", "rss20.xml").path])
+        #expect(out.status == 0)
+        let feed = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        #expect(feed["format"] as? String == "RSS 2.0")
+        #expect((feed["items"] as? [Any])?.count == 3)
+        let listing = try TrackerProcess.run(["parse", "--format", "table", PackagePaths.fixture("FeedParserTests", "dates.xml").path])
+        #expect(listing.stdout.contains("published: unknown (\"not a date at all\")"))
+        #expect(listing.stderr.contains("unparseable date"))
+    }
+
+    @Test func errorsAreOneLineWithNonZeroExit() throws {
+        let out = try TrackerProcess.run(["parse", PackagePaths.fixture("FeedParserTests", "not-a-feed.html").path])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("not a feed: an HTML page"))
+        let missing = try TrackerProcess.run(["ingest", "--db", db, "--rules", rules, "/no/such/file.xml"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("no such file or folder: /no/such/file.xml"))
+    }
+
+    @Test func feedsImportListExportAndRemove() throws {
+        let opml = PackagePaths.feeds.appendingPathComponent("german.opml").path
+        let imported = try TrackerProcess.run(["feeds", "import", "--db", db, opml])
+        #expect(imported.status == 0)
+        #expect(imported.stdout.contains("imported 16 feeds"))
+        let exported = try TrackerProcess.run(["feeds", "export", "--db", db])
+        #expect(exported.stdout.contains("<opml version=\"2.0\">"))
+        #expect(exported.stdout.components(separatedBy: "xmlUrl=").count - 1 == 16)
+        #expect(try TrackerProcess.run(["feeds", "add", "--db", db, "https://example.com/feed.xml", "--title", "Example", "--category", "Test"]).status == 0)
+        #expect(try TrackerProcess.run(["feeds", "list", "--db", db]).stdout.contains("17 feeds"))
+        #expect(try TrackerProcess.run(["feeds", "remove", "--db", db, "https://example.com/feed.xml"]).status == 0)
+        let refused = try TrackerProcess.run(["feeds", "add", "--db", db, "file:///etc/passwd"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("only http and https"))
+    }
+
+    @Test func databaseComesFromTheEnvironment() throws {
+        let samples = PackagePaths.feeds.appendingPathComponent("samples/chipwire-rss2.xml").path
+        let out = try TrackerProcess.run(["ingest", "--rules", rules, samples], environment: ["TRACKER_DB": db])
+        #expect(out.status == 0)
+        #expect(FileManager.default.fileExists(atPath: db))
+    }
+}
