@@ -157,7 +157,7 @@ struct AmountReader {
     }
 
     static let upTo: [[String]] = [["up", "to"], ["bis", "zu"], ["as", "much", "as"], ["hochstens"], ["maximal"], ["no", "more", "than"]]
-    static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["uber"], ["at", "least"], ["mindestens"], ["upwards", "of"]]
+    static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["at", "least"], ["mindestens"], ["upwards", "of"]]
     static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "value", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "wert", "market"]
 
     private func precededBy(_ tokens: [Token], _ i: Int, _ phrases: [[String]]) -> Bool {

@@ -189,8 +189,11 @@ public struct Classifier: Sendable {
         var out: [(event: Event, sentence: Int)] = []
         for (e, sentence) in events {
             let names = Set(e.actors.map(\.name))
+            // Two different products are two launches or orders, however close together.
+            func differentProducts(_ other: Event) -> Bool { e.product != nil && other.product != nil && e.product != other.product }
             guard let k = out.firstIndex(where: {
-                $0.event.type == e.type && (!names.isDisjoint(with: $0.event.actors.map(\.name)) || sentence - $0.sentence <= 2)
+                $0.event.type == e.type && !differentProducts($0.event)
+                    && (!names.isDisjoint(with: $0.event.actors.map(\.name)) || sentence - $0.sentence <= 2)
             }) else {
                 out.append((e, sentence))
                 continue

@@ -41,7 +41,7 @@ public struct Evaluation: Codable, Sendable {
 
     public struct Miss: Codable, Sendable {
         public var article: String
-        public var kind: String   // "false positive" | "false negative"
+        public var kind: String   // "false positive" | "false negative" | "wrong status" | "wrong amount" | "wrong quantity"
         public var type: String
         public var actors: [String]
         public var evidence: String
@@ -121,16 +121,23 @@ public struct Evaluation: Codable, Sendable {
             let type = gold[g].type.rawValue
             perType[type, default: Counts()].truePositives += 1
             micro.truePositives += 1
+            func wrong(_ what: String, _ detail: String) {
+                errors.append(Miss(article: name, kind: "wrong \(what)", type: type, actors: predicted[p].actors.map(\.name), evidence: "\(detail)\n  \(predicted[p].evidence)"))
+            }
             if let a = gold[g].amount {
                 amount.total += 1
-                if Classifier.close(a, predicted[p].amount) { amount.correct += 1 }
+                if Classifier.close(a, predicted[p].amount) { amount.correct += 1 } else { wrong("amount", "got \(Classifier.describe(predicted[p].amount)), labelled \(Classifier.describe(a))") }
             }
             if let q = gold[g].quantity {
                 quantity.total += 1
-                if let pq = predicted[p].quantity, pq.value == q.value, resolve.unit(pq.unit) == resolve.unit(q.unit) { quantity.correct += 1 }
+                if let pq = predicted[p].quantity, pq.value == q.value, resolve.unit(pq.unit) == resolve.unit(q.unit) { quantity.correct += 1 } else {
+                    wrong("quantity", "got \(predicted[p].quantity.map { "\($0.value) \($0.unit)" } ?? "none"), labelled \(q.value) \(q.unit)")
+                }
             }
             status.total += 1
-            if gold[g].statuses.contains(predicted[p].status) { status.correct += 1 }
+            if gold[g].statuses.contains(predicted[p].status) { status.correct += 1 } else {
+                wrong("status", "got \(predicted[p].status.rawValue), labelled \(gold[g].statuses.map(\.rawValue).joined(separator: "/"))")
+            }
         }
         for g in gold.indices where !gold[g].background && !goldTaken.contains(g) {
             perType[gold[g].type.rawValue, default: Counts()].falseNegatives += 1

@@ -11,8 +11,6 @@ struct ArticleContext {
     /// The company the article is about (most mentioned in headline and lead): the actor of
     /// sentences that only say "the project" or "the company".
     let topicActor: Int?
-    /// The headline or lead attributes the story to sources: unmarked sentences inherit it.
-    let leadIsHedged: Bool
 
     var rules: RuleSet { classifier.rules }
 
@@ -23,20 +21,16 @@ struct ArticleContext {
         self.folded = folded
         self.body = body
         var counts: [Int: (count: Int, first: Int)] = [:]
-        var hedged = false
         for (i, hits) in perSentence.prefix(4).enumerated() {
             for h in hits where h.part == 0 {
                 switch classifier.phrases[h.phrase].kind {
                 case .entity(let e) where classifier.rules.entities[e].kind.canBeActor:
                     counts[e, default: (0, i * 100_000 + h.start)].count += 1
-                case .cue(.reported):
-                    hedged = true
                 default: break
                 }
             }
         }
         topicActor = counts.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.value.first > b.value.first }?.key
-        leadIsHedged = hedged
     }
 
     struct Found {
@@ -112,11 +106,14 @@ struct ArticleContext {
         }
         accepted.sort { $0.start < $1.start }
         var entityMentions: [(entity: Int, found: Found)] = []
+        var countryMentions: [(entity: Int, found: Found)] = []
         var productMentions: [(product: Int, found: Found)] = []
         for n in accepted {
             switch n.kind {
             case .entity(let e) where rules.entities[e].kind.canBeActor:
                 if !entityMentions.contains(where: { $0.entity == e }) { entityMentions.append((e, n)) }
+            case .entity(let e) where rules.entities[e].kind == .country:
+                if !countryMentions.contains(where: { $0.entity == e }) { countryMentions.append((e, n)) }
             case .product(let p): productMentions.append((p, n))
             default: break
             }
@@ -138,12 +135,13 @@ struct ArticleContext {
             var spans = [Span(start: trigger.start, end: trigger.end, label: "trigger")]
             var confidence = rule.confidence
             let vendors = Set(productMentions.compactMap { rules.products[$0.product].vendor })
-            var actors: [Actor] = entityMentions.map { m in
+            let mentions = rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions
+            var actors: [Actor] = mentions.map { m in
                 let e = rules.entities[m.entity]
                 spans.append(Span(start: m.found.start, end: m.found.end, label: "actor"))
                 var role = m.found.start < trigger.start ? rule.roleBefore : rule.roleAfter
                 if vendors.contains(e.name) || (e.kind == .investor && rule.roleAfter == "investor") { role = rule.roleAfter }
-                if e.kind == .regulator && rule.type == .exportControl { role = "regulator" }
+                if (e.kind == .regulator || e.kind == .country) && rule.type == .exportControl { role = "regulator" }
                 return Actor(name: e.name, ticker: e.ticker, role: role)
             }
             if actors.isEmpty {
@@ -183,9 +181,6 @@ struct ArticleContext {
             if let cue = status.cue {
                 spans.append(Span(start: cue.start, end: cue.end, label: "status"))
                 reasons.append("status \(eventStatus.rawValue): cue \"\(classifier.phrases[cue.phrase].text)\"")
-            } else if leadIsHedged {
-                eventStatus = .reported
-                reasons.append("status reported: the headline or lead attributes the story to sources")
             } else {
                 reasons.append("status confirmed: no hedge, plan, rumour or denial cue")
             }

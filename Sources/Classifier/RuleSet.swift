@@ -4,6 +4,9 @@ import Yams
 
 public enum EntityKind: String, Sendable, CaseIterable {
     case company, investor, regulator, publisher, other
+    /// A state named as such ("China", "the U.S."): an actor only of export controls, where
+    /// the country is the regulator; elsewhere it is just where things happen.
+    case country
 
     /// Publishers (news sources) and others (universities, ...) are recognised only so that
     /// they are never reported as market actors.
