@@ -86,8 +86,14 @@ struct AmountReader {
                 i += c < 0x80 ? 1 : (c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2)
                 i = min(i, b.count)
             }
-            let text = String(decoding: b[start..<i], as: UTF8.self)
-            let folded = kind == .word ? String(decoding: FoldedText.fold(text), as: UTF8.self) : text
+            let folded: String
+            if kind == .word && b[start..<i].contains(where: { $0 >= 0x80 }) {
+                folded = String(decoding: FoldedText.fold(String(decoding: b[start..<i], as: UTF8.self)), as: UTF8.self)
+            } else if kind == .word {
+                folded = String(decoding: b[start..<i].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            } else {
+                folded = String(decoding: b[start..<i], as: UTF8.self)
+            }
             tokens.append(Token(kind: kind, start: start, end: i, folded: folded, spaced: spaced))
             spaced = false
         }

@@ -16,7 +16,10 @@ public struct Classifier: Sendable {
         case trigger(Int)   // rule index
         case veto(Int)      // rule index
         case cue(EventStatus)
+        /// At the start of a line: the line is boilerplate ("Related reading: …").
         case boilerplate
+        /// At the start of a line: this line and all after it are boilerplate ("Disclaimer: …").
+        case cut
     }
 
     struct Phrase: Sendable {
@@ -39,8 +42,17 @@ public struct Classifier: Sendable {
     let patterns: [Pattern]
     let automaton: Automaton
     let amounts: AmountReader
-    let boilerplatePrefixes: [[UInt8]]
-    let cutMarkers: [[UInt8]]
+    /// Flat copies of what the scan needs per pattern, so the hot loop touches no structs of arrays.
+    let patternLength: [Int32]
+    let patternFlags: [UInt8]          // 1: open left, 2: open right, 4: case-sensitive
+    let useStart: [Int32]              // uses of pattern i are useList[useStart[i]..<useStart[i+1]]
+    let useList: [(phrase: Int32, part: Int32)]
+    let phraseLanguage: [String?]
+    /// For each language the rules know: which phrases apply to it (computed once).
+    let languageMasks: [String: [Bool]]
+    /// Patterns that are part of some trigger: an article without one yields nothing.
+    let isTriggerPart: [Bool]
+    let boilerplatePhrase: [Int: Int]
 
     public init(rules: RuleSet) {
         self.rules = rules
@@ -82,19 +94,45 @@ public struct Classifier: Sendable {
         for (status, perLanguage) in rules.lexicon.status {
             for (lang, list) in perLanguage { for t in list { add(t, .cue(status), lang) } }
         }
+        for p in rules.lexicon.boilerplatePrefixes { add(p.hasSuffix("*") ? p : p + "*", .boilerplate, nil) }
+        for p in rules.lexicon.cutAfter { add(p.hasSuffix("*") ? p : p + "*", .cut, nil) }
         self.phrases = phrases
         self.patterns = patterns
         automaton = Automaton(patterns: patterns.map(\.bytes))
         amounts = AmountReader(lexicon: rules.lexicon, unitWords: rules.lexicon.units)
-        boilerplatePrefixes = rules.lexicon.boilerplatePrefixes.map { FoldedText.fold($0) }
-        cutMarkers = rules.lexicon.cutAfter.map { FoldedText.fold($0) }
+        patternLength = patterns.map { Int32($0.bytes.count) }
+        patternFlags = patterns.map { ($0.openLeft ? 1 : 0) | ($0.openRight ? 2 : 0) | ($0.exact != nil ? 4 : 0) }
+        var starts: [Int32] = [], uses: [(phrase: Int32, part: Int32)] = []
+        for p in patterns {
+            starts.append(Int32(uses.count))
+            uses += p.uses.map { (Int32($0.phrase), Int32($0.part)) }
+        }
+        starts.append(Int32(uses.count))
+        useStart = starts
+        useList = uses
+        phraseLanguage = phrases.map(\.language)
+        var masks: [String: [Bool]] = [:]
+        for lang in Set(phrases.compactMap(\.language)) { masks[lang] = phrases.map { $0.language == nil || $0.language == lang } }
+        languageMasks = masks
+        isTriggerPart = patterns.map { p in p.uses.contains { if case .trigger = phrases[$0.phrase].kind { return true } else { return false } } }
+        var boiler: [Int: Int] = [:]
+        for (i, p) in patterns.enumerated() {
+            for u in p.uses {
+                switch phrases[u.phrase].kind {
+                case .boilerplate, .cut: boiler[i] = u.phrase
+                default: break
+                }
+            }
+        }
+        boilerplatePhrase = boiler
     }
 
     // MARK: Classification
 
+    /// One occurrence of a pattern (not of a phrase: a pattern shared by many phrases,
+    /// such as "gpu*", is recorded once and expanded per sentence).
     struct Hit {
-        var phrase: Int
-        var part: Int
+        var pattern: Int
         var start: Int   // folded offsets
         var end: Int
     }
@@ -107,32 +145,13 @@ public struct Classifier: Sendable {
 
     /// Events of one article. `language` is the feed's or the article's; nil detects it.
     public func classify(title: String, text: String, language: String? = nil) -> [Event] {
-        let body = cleaned(title.isEmpty ? text : title + "\n" + text)
+        let body = title.isEmpty ? text : title + "\n" + text
         let lang = language.map { String($0.prefix(2)).lowercased() } ?? Self.detectLanguage(body)
         let folded = FoldedText(body)
-        var hits: [Hit] = []
         let bodyBytes = Array(body.utf8)
-        folded.bytes.withUnsafeBufferPointer { buf in
-            automaton.scan(buf) { id, end in
-                let p = patterns[id]
-                let start = end - p.bytes.count
-                if !p.openLeft && start > 0 && FoldedText.isWordByte(buf[start - 1]) { return }
-                if !p.openRight && end < buf.count && FoldedText.isWordByte(buf[end]) { return }
-                if let exact = p.exact {
-                    let o = Int(folded.origin[start])
-                    guard o + exact.count <= bodyBytes.count, bodyBytes[o..<(o + exact.count)].elementsEqual(exact) else { return }
-                    // The original must end where the alias ends ("Meta" not "Metaverse").
-                    if o + exact.count < bodyBytes.count, FoldedText.isWordByte(bodyBytes[o + exact.count]), p.openRight == false,
-                       bodyBytes[o + exact.count] < 0x80 { return }
-                }
-                for use in p.uses {
-                    let lang0 = phrases[use.phrase].language
-                    if lang0 != nil && lang0 != lang { continue }
-                    hits.append(Hit(phrase: use.phrase, part: use.part, start: start, end: end))
-                }
-            }
-        }
-        guard hits.contains(where: { if case .trigger = phrases[$0.phrase].kind { return true } else { return false } }) else { return [] }
+        var hits = scan(folded, bodyBytes, language: lang)
+        guard hits.contains(where: { isTriggerPart[$0.pattern] }) else { return [] }
+        hits = withoutBoilerplate(hits, folded, bodyBytes)
 
         let sentences = TextSegmenter.sentences(body)
         // Sentence index of each hit, via the folded → original offset map.
@@ -146,7 +165,7 @@ public struct Classifier: Sendable {
             }
             if !sentences.isEmpty, sentences[lo].contains(o) { perSentence[lo].append(h) }
         }
-        let context = ArticleContext(classifier: self, sentences: sentences, perSentence: perSentence, folded: folded, body: bodyBytes)
+        let context = ArticleContext(classifier: self, sentences: sentences, perSentence: perSentence, folded: folded, body: bodyBytes, language: lang)
         var events: [(event: Event, sentence: Int)] = []
         for (i, range) in sentences.enumerated() where !perSentence[i].isEmpty {
             events += context.events(in: i, range: range, language: lang).map { ($0, i) }
@@ -154,19 +173,58 @@ public struct Classifier: Sendable {
         return Self.merge(events)
     }
 
-    /// The text without boilerplate lines ("Related reading: …") and everything after a
-    /// cut marker ("Disclaimer: …").
-    func cleaned(_ text: String) -> String {
-        guard !boilerplatePrefixes.isEmpty || !cutMarkers.isEmpty else { return text }
-        var kept: [Substring] = []
-        var dropped = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let f = FoldedText.fold(String(line.utf8.prefix(48)) ?? String(line.prefix(40)))
-            if cutMarkers.contains(where: { f.starts(with: $0) }) { dropped = true; break }
-            if boilerplatePrefixes.contains(where: { f.starts(with: $0) }) { dropped = true; continue }
-            kept.append(line)
+    /// Every pattern occurrence that respects its word boundaries, case and language.
+    func scan(_ folded: FoldedText, _ body: [UInt8], language: String) -> [Hit] {
+        var hits: [Hit] = []
+        let languageOK = languageMasks[language] ?? phraseLanguage.map { $0 == nil }
+        folded.bytes.withUnsafeBufferPointer { buf in
+        patternLength.withUnsafeBufferPointer { length in
+        patternFlags.withUnsafeBufferPointer { flags in
+        useStart.withUnsafeBufferPointer { useStart in
+        useList.withUnsafeBufferPointer { useList in
+            automaton.scan(buf) { id, end in
+                let start = end - Int(length[id])
+                let f = flags[id]
+                if f & 1 == 0 && start > 0 && FoldedText.isWordByte(buf[start - 1]) { return }
+                if f & 2 == 0 && end < buf.count && FoldedText.isWordByte(buf[end]) { return }
+                if f & 4 != 0 {
+                    // Case-sensitive alias: the original text must read exactly so ("Meta", not "meta").
+                    let exact = patterns[id].exact!
+                    let o = Int(folded.origin[start])
+                    guard o + exact.count <= body.count, body[o..<(o + exact.count)].elementsEqual(exact) else { return }
+                }
+                for k in Int(useStart[id])..<Int(useStart[id + 1]) where languageOK[Int(useList[k].phrase)] {
+                    hits.append(Hit(pattern: id, start: start, end: end))
+                    break
+                }
+            }
+        }}}}}
+        return hits
+    }
+
+    /// Drops the hits on boilerplate lines: a line that starts with a boilerplate prefix
+    /// ("Related reading: …"), and every line from a cut marker on ("Disclaimer: …").
+    func withoutBoilerplate(_ hits: [Hit], _ folded: FoldedText, _ body: [UInt8]) -> [Hit] {
+        var dropped: [Range<Int>] = []
+        for h in hits {
+            guard let phrase = boilerplatePhrase[h.pattern] else { continue }
+            let kind = phrases[phrase].kind
+            var lineStart = Int(folded.origin[h.start])
+            while lineStart > 0 && (body[lineStart - 1] == 0x20 || body[lineStart - 1] == 0x09) { lineStart -= 1 }
+            guard lineStart == 0 || body[lineStart - 1] == 0x0A else { continue }
+            if case .cut = kind {
+                dropped.append(lineStart..<body.count)
+            } else {
+                var end = lineStart
+                while end < body.count && body[end] != 0x0A { end += 1 }
+                dropped.append(lineStart..<end)
+            }
         }
-        return dropped ? kept.joined(separator: "\n") : text
+        guard !dropped.isEmpty else { return hits }
+        return hits.filter { h in
+            let o = Int(folded.origin[h.start])
+            return !dropped.contains { $0.contains(o) }
+        }
     }
 
     static let germanWords: Set<String> = ["der", "die", "das", "und", "ist", "nicht", "mit", "von", "zu", "den", "fur", "für", "auf", "im", "dem", "sich", "des", "ein", "eine", "wird", "auch", "nach", "bei"]

@@ -14,19 +14,23 @@ struct ArticleContext {
 
     var rules: RuleSet { classifier.rules }
 
-    init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8]) {
+    /// Which phrases apply to the article's language.
+    let languageOK: [Bool]
+
+    init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8], language: String) {
         self.classifier = classifier
+        languageOK = classifier.languageMasks[language] ?? classifier.phraseLanguage.map { $0 == nil }
         self.sentences = sentences
         self.perSentence = perSentence
         self.folded = folded
         self.body = body
         var counts: [Int: (count: Int, first: Int)] = [:]
         for (i, hits) in perSentence.prefix(4).enumerated() {
-            for h in hits where h.part == 0 {
-                switch classifier.phrases[h.phrase].kind {
-                case .entity(let e) where classifier.rules.entities[e].kind.canBeActor:
-                    counts[e, default: (0, i * 100_000 + h.start)].count += 1
-                default: break
+            for h in hits {
+                for use in classifier.patterns[h.pattern].uses where use.part == 0 {
+                    if case .entity(let e) = classifier.phrases[use.phrase].kind, classifier.rules.entities[e].kind.canBeActor {
+                        counts[e, default: (0, i * 100_000 + h.start)].count += 1
+                    }
                 }
             }
         }
@@ -50,31 +54,35 @@ struct ArticleContext {
         return o
     }
 
-    /// Complete phrases in the sentence: single patterns, and multi-part ones whose parts occur in order.
+    /// Complete phrases in the sentence: single patterns, and multi-part ones whose parts
+    /// occur in order. A multi-part phrase is only looked at when its first part occurs.
     func phrasesFound(in i: Int, range: Range<Int>) -> [Found] {
         var found: [Found] = []
-        var partial: [Int: [Classifier.Hit]] = [:]
-        for h in perSentence[i] {
-            let phrase = classifier.phrases[h.phrase]
-            if phrase.parts.count == 1 {
-                found.append(Found(kind: phrase.kind, phrase: h.phrase, start: original(h.start) - range.lowerBound, end: original(h.end, end: true) - range.lowerBound))
-            } else {
-                partial[h.phrase, default: []].append(h)
-            }
-        }
-        for (p, hits) in partial {
-            let parts = classifier.phrases[p].parts.count
-            var next = 0, position = -1
-            var first: Classifier.Hit?, last: Classifier.Hit?
-            for h in hits.sorted(by: { $0.start < $1.start }) where h.part == next && h.start > position {
-                if next == 0 { first = h }
-                last = h
-                position = h.end
-                next += 1
-                if next == parts { break }
-            }
-            if next == parts, let first, let last {
-                found.append(Found(kind: classifier.phrases[p].kind, phrase: p, start: original(first.start) - range.lowerBound, end: original(last.end, end: true) - range.lowerBound))
+        let hits = perSentence[i]
+        var positions: [Int: [Classifier.Hit]] = [:]
+        var checked = Set<Int>()
+        func at(_ h: Classifier.Hit) -> (Int, Int) { (original(h.start) - range.lowerBound, original(h.end, end: true) - range.lowerBound) }
+        for h in hits {
+            for use in classifier.patterns[h.pattern].uses where use.part == 0 && languageOK[use.phrase] {
+                let phrase = classifier.phrases[use.phrase]
+                if phrase.parts.count == 1 {
+                    let (s, e) = at(h)
+                    found.append(Found(kind: phrase.kind, phrase: use.phrase, start: s, end: e))
+                    continue
+                }
+                guard checked.insert(use.phrase).inserted else { continue }
+                if positions.isEmpty { for x in hits { positions[x.pattern, default: []].append(x) } }
+                // Earliest occurrence of each later part after the previous one.
+                guard let first = positions[phrase.parts[0]]?.first else { continue }
+                var last = first
+                var complete = true
+                for part in phrase.parts.dropFirst() {
+                    guard let next = positions[part]?.first(where: { $0.start >= last.end }) else { complete = false; break }
+                    last = next
+                }
+                if complete {
+                    found.append(Found(kind: phrase.kind, phrase: use.phrase, start: at(first).0, end: at(last).1))
+                }
             }
         }
         return found.sorted { $0.start < $1.start }
@@ -92,7 +100,7 @@ struct ArticleContext {
             case .veto(let r): vetoed.insert(r)
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
-            case .boilerplate: break
+            case .boilerplate, .cut: break
             }
         }
         let live = triggers.keys.filter { !vetoed.contains($0) }
