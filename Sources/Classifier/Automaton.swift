@@ -12,6 +12,8 @@ struct Automaton {
     /// Chain of outputs: (pattern id, next index or -1). A state's outputs include its suffixes'.
     private var outputs: [(pattern: Int32, next: Int32)] = []
     private(set) var patternLengths: [Int32] = []
+    var stateCount: Int { outputStart.count }
+    var byteClasses: Int { classCount }
 
     init(patterns: [[UInt8]]) {
         for p in patterns { for c in p where classOf[Int(c)] == 0 { classOf[Int(c)] = UInt8(truncatingIfNeeded: classCount); classCount += 1 } }
@@ -35,6 +37,25 @@ struct Automaton {
             }
             terminal[Int(s)].append(Int32(id))
         }
+        // Number states breadth-first, so that the shallow states every scan keeps returning to
+        // have their table rows next to each other (and stay in cache).
+        var order: [Int32] = [0]
+        var head0 = 0
+        while head0 < order.count {
+            let s = order[head0]; head0 += 1
+            for k in children[Int(s)].keys.sorted() { order.append(children[Int(s)][k]!) }
+        }
+        var renumber = [Int32](repeating: 0, count: children.count)
+        for (new, old) in order.enumerated() { renumber[Int(old)] = Int32(new) }
+        var bfsChildren = [[Int32: Int32]](repeating: [:], count: children.count)
+        var bfsTerminal = [[Int32]](repeating: [], count: children.count)
+        for old in 0..<children.count {
+            bfsChildren[Int(renumber[old])] = children[old].mapValues { renumber[Int($0)] }
+            bfsTerminal[Int(renumber[old])] = terminal[old]
+        }
+        children = bfsChildren
+        terminal = bfsTerminal
+
         let stateCount = children.count
         delta = [Int32](repeating: 0, count: stateCount * classCount)
         outputStart = [Int32](repeating: -1, count: stateCount)

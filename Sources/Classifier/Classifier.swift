@@ -173,6 +173,12 @@ public struct Classifier: Sendable {
         return Self.merge(events)
     }
 
+    /// How many pattern occurrences an article has: the matching stage alone, for benchmarks.
+    public func matchCount(title: String, text: String, language: String?) -> Int {
+        let body = title.isEmpty ? text : title + "\n" + text
+        return scan(FoldedText(body), Array(body.utf8), language: language ?? "en").count
+    }
+
     /// Every pattern occurrence that respects its word boundaries, case and language.
     func scan(_ folded: FoldedText, _ body: [UInt8], language: String) -> [Hit] {
         var hits: [Hit] = []

@@ -49,19 +49,18 @@ public enum URLs {
 public enum Fingerprint {
     public static func of(title: String, text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var count = 0
+        // Letters and digits only, ASCII lower-cased, over UTF-8 bytes: punctuation, spacing
+        // and markup differences between reposts do not change the fingerprint.
         func feed(_ s: String, limit: Int) {
-            for scalar in s.lowercased().unicodeScalars where count < limit {
-                guard scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) else { continue }
-                for byte in String(scalar).utf8 {
-                    hash ^= UInt64(byte)
-                    hash = hash &* 0x100_0000_01b3
-                }
+            var count = 0
+            for var byte in s.utf8 where count < limit {
+                if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+                guard (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80 else { continue }
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
                 count += 1
             }
         }
         feed(title, limit: 400)
-        count = 0
         feed(text, limit: 600)
         return String(hash, radix: 16)
     }

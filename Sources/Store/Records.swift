@@ -57,11 +57,30 @@ struct ArticleRecord: Codable, FetchableRecord, MutablePersistableRecord {
         title = a.title
         text = a.text
         author = a.author
-        categories = (try? String(decoding: JSONEncoder().encode(a.categories), as: UTF8.self)) ?? "[]"
+        categories = Self.encode(a.categories)
         language = a.language
         publishedAt = a.published
         fetchedAt = a.fetched
         fingerprint = a.fingerprint
+    }
+
+    /// Categories as a JSON array of strings (written by hand: JSONEncoder per row is slow on Linux).
+    static func encode(_ categories: [String]) -> String {
+        var out = "["
+        for (i, c) in categories.enumerated() {
+            if i > 0 { out += "," }
+            out += "\""
+            for scalar in c.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n", "\r", "\t": out += " "
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
     }
 
     var article: Article {

@@ -41,6 +41,9 @@ public final class TrackerStore: @unchecked Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
+        // WAL + synchronous=NORMAL: a commit survives a crash of the process (the case cron
+        // runs meet); only a power cut can drop the last commits. FULL would fsync every feed.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
@@ -100,11 +103,10 @@ public final class TrackerStore: @unchecked Sendable {
                     result.duplicates += 1
                     continue
                 }
-                var record = ArticleRecord(feedID: feedID, article: article)
-                try record.insert(db)
+                let articleID = try insert(article, feedID: feedID, db)
                 result.new += 1
                 for event in classify?(article) ?? [] {
-                    try insert(event, articleID: record.id!, occurred: article.published ?? article.fetched, db)
+                    try insert(event, articleID: articleID, occurred: article.published ?? article.fetched, db)
                     result.events += 1
                 }
             }
@@ -112,27 +114,43 @@ public final class TrackerStore: @unchecked Sendable {
         }
     }
 
+    /// Cached statements: one compile per connection, not per article.
     func isKnown(_ a: Article, feedID: Int64?, _ db: Database) throws -> Bool {
-        let sameGuid = feedID == nil
-            ? ArticleRecord.filter(Column("feed_id") == nil && Column("guid") == a.guid)
-            : ArticleRecord.filter(Column("feed_id") == feedID && Column("guid") == a.guid)
-        if try sameGuid.isEmpty(db) == false { return true }
-        if let url = a.canonicalURL, try ArticleRecord.filter(Column("canonical_url") == url).isEmpty(db) == false { return true }
-        return try ArticleRecord.filter(Column("fingerprint") == a.fingerprint).isEmpty(db) == false
+        // `feed_id = ?` (not `IS ?`) so that SQLite uses the (feed_id, guid) index.
+        let sameGuid = try db.cachedStatement(sql: feedID == nil
+            ? "SELECT 1 FROM articles WHERE feed_id IS NULL AND guid = ?2 LIMIT 1"
+            : "SELECT 1 FROM articles WHERE feed_id = ?1 AND guid = ?2 LIMIT 1")
+        if try Int.fetchOne(sameGuid, arguments: [feedID, a.guid]) != nil { return true }
+        if let url = a.canonicalURL {
+            let sameURL = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE canonical_url = ? LIMIT 1")
+            if try Int.fetchOne(sameURL, arguments: [url]) != nil { return true }
+        }
+        let sameContent = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE fingerprint = ? LIMIT 1")
+        return try Int.fetchOne(sameContent, arguments: [a.fingerprint]) != nil
+    }
+
+    func insert(_ a: Article, feedID: Int64?, _ db: Database) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO articles (feed_id, guid, url, canonical_url, title, text, author, categories, language, published_at, fetched_at, fingerprint)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [feedID, a.guid, a.url, a.canonicalURL, a.title, a.text, a.author, ArticleRecord.encode(a.categories),
+                                          a.language, a.published, a.fetched, a.fingerprint])
+        return db.lastInsertedRowID
     }
 
     func insert(_ e: Event, articleID: Int64, occurred: Date, _ db: Database) throws {
-        let spans = String(decoding: try JSONEncoder().encode(e.spans), as: UTF8.self)
-        try db.execute(sql: """
+        let spans = e.spans.map { "{\"start\":\($0.start),\"end\":\($0.end),\"label\":\"\($0.label)\"}" }.joined(separator: ",")
+        try db.cachedStatement(sql: """
             INSERT INTO events (article_id, type, status, confidence, amount_min, amount_max, currency, quantity_value,
                                 quantity_unit, product, evidence, spans, rule_id, ruleset_version, language, occurred_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [articleID, e.type.rawValue, e.status.rawValue, e.confidence, e.amount?.min, e.amount?.max, e.amount?.currency,
-                             e.quantity?.value, e.quantity?.unit, e.product, e.evidence, spans, e.ruleID, e.rulesetVersion, e.language, occurred])
+            """).execute(arguments: [articleID, e.type.rawValue, e.status.rawValue, e.confidence, e.amount?.min, e.amount?.max, e.amount?.currency,
+                             e.quantity?.value, e.quantity?.unit, e.product, e.evidence, "[" + spans + "]", e.ruleID, e.rulesetVersion, e.language, occurred])
         let eventID = db.lastInsertedRowID
         for a in e.actors {
-            try db.execute(sql: "INSERT OR IGNORE INTO event_actors (event_id, name, ticker, role) VALUES (?, ?, ?, ?)",
-                           arguments: [eventID, a.name, a.ticker, a.role])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_actors (event_id, name, ticker, role) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [eventID, a.name, a.ticker, a.role])
         }
     }
 
