@@ -208,6 +208,16 @@ public struct Classifier: Sendable {
         return hits
     }
 
+    /// A line that starts with "- ", "• ", "* " or "– ".
+    static func isBullet(_ body: [UInt8], at i: Int) -> Bool {
+        var k = i
+        while k < body.count && body[k] == 0x20 { k += 1 }
+        guard k + 1 < body.count else { return false }
+        if (body[k] == 0x2D || body[k] == 0x2A) && body[k + 1] == 0x20 { return true }
+        // "•" E2 80 A2, "–" E2 80 93
+        return k + 3 < body.count && body[k] == 0xE2 && body[k + 1] == 0x80 && (body[k + 2] == 0xA2 || body[k + 2] == 0x93) && body[k + 3] == 0x20
+    }
+
     /// Drops the hits on boilerplate lines: a line that starts with a boilerplate prefix
     /// ("Related reading: …"), and every line from a cut marker on ("Disclaimer: …").
     func withoutBoilerplate(_ hits: [Hit], _ folded: FoldedText, _ body: [UInt8]) -> [Hit] {
@@ -220,11 +230,16 @@ public struct Classifier: Sendable {
             guard lineStart == 0 || body[lineStart - 1] == 0x0A else { continue }
             if case .cut = kind {
                 dropped.append(lineStart..<body.count)
-            } else {
-                var end = lineStart
-                while end < body.count && body[end] != 0x0A { end += 1 }
-                dropped.append(lineStart..<end)
+                continue
             }
+            var end = lineStart
+            while end < body.count && body[end] != 0x0A { end += 1 }
+            // A "Read more:" header owns the bulleted headlines under it ("- Intel verkauft …").
+            while end + 2 < body.count, Self.isBullet(body, at: end + 1) {
+                end += 1
+                while end < body.count && body[end] != 0x0A { end += 1 }
+            }
+            dropped.append(lineStart..<end)
         }
         guard !dropped.isEmpty else { return hits }
         return hits.filter { h in

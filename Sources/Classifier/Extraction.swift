@@ -153,7 +153,10 @@ struct ArticleContext {
                 return Actor(name: e.name, ticker: e.ticker, role: role)
             }
             if actors.isEmpty {
-                guard let topic = topicActor else { if rule.requires.contains(.actor) { continue } else { actors = [] }; continue }
+                // Borrow the article's company only where the sentence plausibly continues its
+                // story: in the headline and lead, or when the sentence carries a figure.
+                let hasFigure = !allAmounts.isEmpty || !allQuantities.isEmpty
+                guard let topic = topicActor, i <= 3 || hasFigure else { continue }
                 let e = rules.entities[topic]
                 actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
                 confidence -= 0.15

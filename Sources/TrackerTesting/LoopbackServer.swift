@@ -288,6 +288,14 @@ private enum Sock {
         return SHUT_RDWR
         #endif
     }
+
+    static var shutWrite: Int32 {
+        #if os(Linux)
+        return Int32(SHUT_WR)
+        #else
+        return SHUT_WR
+        #endif
+    }
 }
 
 private final class Core: @unchecked Sendable {
@@ -383,26 +391,45 @@ private final class Connection {
     }
 
     func serve() {
+        guard serveRequests() else { return }
+        // Lingering close: closing with unread client bytes makes the kernel send RST, which can destroy the
+        // response just written (a 431, or an answer with Connection: close before a pipelined request).
+        // Half-close, then drain until the client closes or a second has passed.
+        if !core.isStopped {
+            shutdown(fd, Sock.shutWrite)
+            _ = wait(1)
+        }
+    }
+
+    /// Returns true when the server chose to close (so a lingering close is due), false when the client left.
+    private func serveRequests() -> Bool {
         while !core.isStopped {
-            guard let head = readHead() else { return }
+            let head: Head
+            switch readHead() {
+            case let .head(h): head = h
+            case .rejected: return true
+            case .clientGone: return false
+            }
             var keepAlive = wantsKeepAlive(head)
             if let expectation = head.headers["expect"], expectation.lowercased() == "100-continue" {
-                guard send(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
+                guard send(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return false }
             }
             // Request bodies are read and dropped: the poller only ever GETs, but the framing must stay intact.
             if let te = head.headers["transfer-encoding"], te.lowercased() != "identity" {
                 keepAlive = false  // not worth parsing a chunked upload; closing keeps the framing honest
             } else if let lengthText = head.headers["content-length"] {
                 guard let length = Int(lengthText.trimmingCharacters(in: .whitespaces)), length >= 0 else {
-                    _ = send(simpleResponse(400, "bad Content-Length")); return
+                    return send(simpleResponse(400, "bad Content-Length"))
                 }
-                guard discard(length) else { return }
+                guard discard(length) else { return false }
             }
             let request = LoopbackServer.Request(method: head.method, path: head.target, headers: head.headers)
             core.record(request)
             let response = core.handler(request)
-            guard write(response, for: head, keepAlive: &keepAlive), keepAlive else { return }
+            guard write(response, for: head, keepAlive: &keepAlive) else { return false }
+            if !keepAlive { return true }
         }
+        return false
     }
 
     private func wantsKeepAlive(_ head: Head) -> Bool {
@@ -414,8 +441,14 @@ private final class Connection {
 
     // MARK: Reading
 
-    /// Returns nil when the client closed cleanly between requests, or after answering a request too broken to serve.
-    private func readHead() -> Head? {
+    private enum HeadResult {
+        case head(Head)
+        /// Answered with 400 or 431; the connection must be closed since its framing can no longer be trusted.
+        case rejected
+        case clientGone
+    }
+
+    private func readHead() -> HeadResult {
         var searchFrom = 0
         while true {
             // RFC 9112 asks servers to ignore empty lines before a request line (some clients send a stray CRLF after a body).
@@ -427,12 +460,12 @@ private final class Connection {
                     String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
                 }
                 buffer.removeFirst(bodyStart)
-                guard let head = parseHead(lines) else { _ = send(simpleResponse(400, "malformed request")); return nil }
-                return head
+                guard let head = parseHead(lines) else { _ = send(simpleResponse(400, "malformed request")); return .rejected }
+                return .head(head)
             }
-            if buffer.count > maxHead { _ = send(simpleResponse(431, "request head too large")); return nil }
+            if buffer.count > maxHead { _ = send(simpleResponse(431, "request head too large")); return .rejected }
             searchFrom = max(0, buffer.count - 3)
-            guard receive() else { return nil }
+            guard receive() else { return .clientGone }
         }
     }
 
