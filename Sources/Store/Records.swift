@@ -19,11 +19,21 @@ struct FeedRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var lastError: String?
     var lastSuccessAt: Date?
     var disabled: Bool = false
+    var lastPolledAt: Date?
+    var redirectCandidate: String?
+    var redirectSeen: Int = 0
 
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var state: FeedState {
+        FeedState(id: id!, url: url, title: title, language: language, category: category, etag: etag, lastModified: lastModified,
+                  nextPollAt: nextPollAt, consecutiveErrors: consecutiveErrors, lastStatus: lastStatus, lastError: lastError,
+                  lastSuccessAt: lastSuccessAt, lastPolledAt: lastPolledAt, disabled: disabled, redirectCandidate: redirectCandidate,
+                  redirectSeen: redirectSeen)
+    }
 
     var feed: Feed { Feed(url: url, title: title, siteURL: siteUrl, category: category, language: language) }
 }

@@ -79,6 +79,15 @@ enum Schema {
                 CREATE INDEX event_actors_name ON event_actors(name);
                 """)
         }
+        migrator.registerMigration("v3-poll-state") { db in
+            try db.execute(sql: """
+                ALTER TABLE feeds ADD COLUMN last_polled_at DATETIME;
+                -- a 301/308 target moves the feed only once seen on consecutive polls
+                ALTER TABLE feeds ADD COLUMN redirect_candidate TEXT;
+                ALTER TABLE feeds ADD COLUMN redirect_seen INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX feeds_due ON feeds(disabled, next_poll_at);
+                """)
+        }
         return migrator
     }
 }

@@ -23,6 +23,26 @@ public struct StoredEvent: Sendable {
     public var event: Event
 }
 
+/// A feed's fetch state: what the poller needs to ask politely and to decide what is due.
+public struct FeedState: Sendable, Codable {
+    public var id: Int64
+    public var url: String
+    public var title: String?
+    public var language: String?
+    public var category: String?
+    public var etag: String?
+    public var lastModified: String?
+    public var nextPollAt: Date?
+    public var consecutiveErrors: Int
+    public var lastStatus: String?
+    public var lastError: String?
+    public var lastSuccessAt: Date?
+    public var lastPolledAt: Date?
+    public var disabled: Bool
+    public var redirectCandidate: String?
+    public var redirectSeen: Int
+}
+
 public struct StoredFeed: Sendable {
     public var id: Int64
     public var feed: Feed
@@ -88,6 +108,46 @@ public final class TrackerStore: @unchecked Sendable {
         }
     }
 
+    /// Feeds to poll now: enabled, and due (or all enabled ones with `includeNotDue`).
+    public func dueFeeds(now: Date, includeNotDue: Bool = false) throws -> [FeedState] {
+        try pool.read { db in
+            var request = FeedRecord.filter(Column("disabled") == false)
+            if !includeNotDue { request = request.filter(Column("next_poll_at") == nil || Column("next_poll_at") <= now) }
+            return try request.order(Column("id")).fetchAll(db).map(\.state)
+        }
+    }
+
+    public func feedStates() throws -> [FeedState] {
+        try pool.read { db in try FeedRecord.order(Column("disabled"), Column("next_poll_at"), Column("url")).fetchAll(db).map(\.state) }
+    }
+
+    /// One poll's outcome for one feed, in one transaction: its new articles with their events
+    /// and the feed's new fetch state. A crash leaves either all of it or none.
+    @discardableResult
+    public func savePoll(_ state: FeedState, articles: [Article] = [], classify: ((Article) -> [Event])? = nil) throws -> SaveResult {
+        try pool.write { db in
+            let result = try save(articles, feedID: state.id, classify: classify, db)
+            var record = try FeedRecord.fetchOne(db, key: state.id) ?? { throw StoreError(description: "feed \(state.url) no longer exists") }()
+            // A permanent move is applied only if no other subscription already has that URL.
+            if state.url != record.url, try FeedRecord.filter(Column("url") == state.url).isEmpty(db) { record.url = state.url }
+            record.etag = state.etag
+            record.lastModified = state.lastModified
+            record.nextPollAt = state.nextPollAt
+            record.consecutiveErrors = state.consecutiveErrors
+            record.lastStatus = state.lastStatus
+            record.lastError = state.lastError
+            record.lastSuccessAt = state.lastSuccessAt
+            record.lastPolledAt = state.lastPolledAt
+            record.disabled = state.disabled
+            record.redirectCandidate = state.redirectCandidate
+            record.redirectSeen = state.redirectSeen
+            if record.title == nil { record.title = state.title }
+            if record.language == nil { record.language = state.language }
+            try record.update(db)
+            return result
+        }
+    }
+
     // MARK: Articles
 
     /// Stores one feed's new articles in one transaction. An article is a duplicate when its
@@ -96,7 +156,10 @@ public final class TrackerStore: @unchecked Sendable {
     /// new article; they are written in the same transaction, so neither is ever stored alone.
     @discardableResult
     public func saveArticles(_ articles: [Article], feedID: Int64?, classify: ((Article) -> [Event])? = nil) throws -> SaveResult {
-        try pool.write { db in
+        try pool.write { db in try save(articles, feedID: feedID, classify: classify, db) }
+    }
+
+    func save(_ articles: [Article], feedID: Int64?, classify: ((Article) -> [Event])?, _ db: Database) throws -> SaveResult {
             var result = SaveResult()
             for article in articles {
                 if try isKnown(article, feedID: feedID, db) {
@@ -111,7 +174,6 @@ public final class TrackerStore: @unchecked Sendable {
                 }
             }
             return result
-        }
     }
 
     /// Cached statements: one compile per connection, not per article.

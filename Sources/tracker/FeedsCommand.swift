@@ -8,7 +8,7 @@ extension Tracker {
     struct Feeds: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Manage subscriptions.",
-            subcommands: [List.self, Add.self, Remove.self, Import.self, Export.self])
+            subcommands: [List.self, Status.self, Add.self, Remove.self, Import.self, Export.self])
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List subscribed feeds.")

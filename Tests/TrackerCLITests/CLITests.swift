@@ -76,3 +76,43 @@ import TrackerTesting
         #expect(FileManager.default.fileExists(atPath: db))
     }
 }
+
+@Suite struct PollCLITests {
+    @Test func twoPollsStartedTogetherOnePollsOneExits() throws {
+        let dir = TempDirectory()
+        let db = dir.path("t.sqlite")
+        // Slow feeds keep the first poll busy for about two seconds.
+        let server = try LoopbackServer { r in
+            .init(headers: [("Content-Type", "application/rss+xml")],
+                  body: .slow(Array("<rss version=\"2.0\"><channel><title>s</title><item><title>Feed \(r.path)</title><guid>\(r.path)</guid></item></channel></rss>".utf8), bytesPerSecond: 60))
+        }
+        for i in 0..<3 {
+            #expect(try TrackerProcess.run(["feeds", "add", "--db", db, server.url("/slow/\(i)")]).status == 0)
+        }
+        final class Box: @unchecked Sendable { var output: TrackerProcess.Output? }
+        let first = Box()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            first.output = try? TrackerProcess.run(["poll", "--db", db, "--rules", PackagePaths.rules.path])
+            group.leave()
+        }
+        Thread.sleep(forTimeInterval: 0.8)
+        let second = try TrackerProcess.run(["poll", "--db", db, "--rules", PackagePaths.rules.path])
+        group.wait()
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("another tracker poll is running"))
+        let out = try #require(first.output)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("3 feeds polled, 0 not modified, 3 new articles"))
+        // The database is consistent: each article once, every feed with its state.
+        let status = try TrackerProcess.run(["feeds", "status", "--db", db, "--format", "json"])
+        let states = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [[String: Any]]
+        #expect(states.count == 3)
+        #expect(states.allSatisfy { ($0["lastStatus"] as? String)?.hasPrefix("200 OK") == true })
+        let again = try TrackerProcess.run(["poll", "--db", db, "--rules", PackagePaths.rules.path, "--all", "--format", "json"])
+        let summary = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [String: Any]
+        #expect(summary["newArticles"] as? Int == 0)
+        #expect(summary["duplicates"] as? Int == 3)
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Fetcher
+import Foundation
+import Store
+import TrackerKit
+
+extension Tracker {
+    struct Poll: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch the feeds that are due and store what is new (the job cron runs).",
+            discussion: """
+                Exit status: 0 when the run completed, even if some feeds failed (they are listed and back off); \
+                75 when another poll holds the lock; 1 when the run could not work (database, rules, options).
+                """)
+
+        static let lockHeldExitCode: Int32 = 75
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Poll every enabled feed, due or not.")
+        var all = false
+
+        @Option(help: "Output format of the summary: table or json.")
+        var format: OutputFormat = .table
+
+        @Option(help: "Transfers in flight at once.")
+        var concurrency = 16
+
+        @Option(help: "Transfers in flight per host.")
+        var perHost = 2
+
+        @Option(help: "Seconds a whole transfer may take.")
+        var timeout: Double = 60
+
+        @Option(help: "User-Agent sent to publishers (name the tool and a contact URL).")
+        var userAgent: String?
+
+        @Flag(help: "Refuse feeds that resolve to private, loopback or link-local addresses.")
+        var refusePrivate = false
+
+        func validate() throws {
+            guard concurrency > 0, perHost > 0, timeout > 0 else { throw ValidationError("--concurrency, --per-host and --timeout must be positive") }
+        }
+
+        func run() throws {
+            let lock: PollLock
+            do {
+                lock = try PollLock(databasePath: global.databasePath)
+            } catch let held as PollLock.Held {
+                Terminal.warn("\(held)")
+                throw ExitCode(Self.lockHeldExitCode)
+            }
+            defer { withExtendedLifetime(lock) {} }
+            var options = FetchOptions()
+            options.concurrency = concurrency
+            options.perHost = perHost
+            options.totalTimeout = timeout
+            options.refusePrivateAddresses = refusePrivate
+            if let userAgent { options.userAgent = userAgent }
+            let pipeline = Pipeline(store: try global.openStore(), classifier: try global.loadClassifier())
+            let showProgress = !global.quiet && isatty(2) == 1
+            let summary = try pipeline.poll(all: all, fetcher: Fetcher(options: options)) { done, total in
+                if showProgress { FileHandle.standardError.write(Data("\r\(done)/\(total) feeds".utf8)) }
+            }
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if format == .json {
+                print(try Terminal.json(summary))
+                return
+            }
+            if !global.quiet || summary.errors > 0 {
+                for f in summary.failures { Terminal.warn("error: \(f.feed): \(f.error)") }
+            }
+            if !global.quiet {
+                for m in summary.moved { Terminal.warn("moved: \(m)") }
+                print(String(format: "%d feeds polled, %d not modified, %d new articles, %d events, %d errors in %.1f s",
+                             summary.feeds, summary.notModified, summary.newArticles, summary.events, summary.errors, summary.seconds))
+            }
+        }
+    }
+}
+
+extension Tracker.Feeds {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Health of every feed: last success, errors, next poll, last error in words.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            let states = try global.openStore().feedStates()
+            if format == .json {
+                print(try Terminal.json(states))
+                return
+            }
+            let now = Date()
+            func ago(_ d: Date?) -> String {
+                guard let d else { return "never" }
+                let s = now.timeIntervalSince(d)
+                return s < 0 ? "in " + span(-s) : span(s) + " ago"
+            }
+            func span(_ s: Double) -> String {
+                s < 90 ? "\(Int(s))s" : s < 5400 ? "\(Int(s / 60))m" : s < 172_800 ? "\(Int(s / 3600))h" : "\(Int(s / 86400))d"
+            }
+            print(Terminal.table(["feed", "last success", "errors", "next poll", "status"], states.map { f in
+                [f.title ?? f.url, ago(f.lastSuccessAt), "\(f.consecutiveErrors)", f.disabled ? "disabled" : (f.nextPollAt.map { $0 <= now ? "due" : ago($0) } ?? "due"),
+                 f.lastError ?? f.lastStatus ?? "not polled yet"]
+            }))
+            let failing = states.filter { $0.consecutiveErrors > 0 }.count
+            if !global.quiet { print("\(states.count) feeds, \(failing) failing, \(states.filter(\.disabled).count) disabled") }
+        }
+    }
+}
