@@ -24,6 +24,8 @@ public struct PollSummary: Codable, Sendable {
     public var disabled: [String] = []
     /// Feeds whose URL changed after a permanent redirect seen on consecutive polls: "old -> new".
     public var moved: [String] = []
+
+    public init() {}
 }
 
 extension Pipeline {
@@ -37,24 +39,28 @@ extension Pipeline {
         var summary = PollSummary()
         summary.feeds = feeds.count
         let responses = fetcher.fetch(feeds.map { FetchRequest(url: $0.url, etag: $0.etag, lastModified: $0.lastModified) }, progress: progress)
+        // Feeds that bring no articles only change their state: written together at the end.
+        var unchanged: [FeedState] = []
         for (feed, response) in zip(feeds, responses) {
             var state = feed
             state.lastPolledAt = now
             followPermanentRedirects(response, &state, &summary)
             do {
-                try record(response, state: &state, now: now, summary: &summary)
+                if try !record(response, state: &state, now: now, summary: &summary) { unchanged.append(state) }
             } catch let error as StoreError {
                 throw error   // the database itself failed: the run cannot go on
             } catch {
                 fail(&state, "\(error)", response: response, now: now, summary: &summary)
-                try store.savePoll(state)
+                unchanged.append(state)
             }
         }
+        try store.saveStates(unchanged)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
 
-    private func record(_ response: FetchResponse, state: inout FeedState, now: Date, summary: inout PollSummary) throws {
+    /// Returns true when it stored the feed's articles (and state); false when only the state changed.
+    private func record(_ response: FetchResponse, state: inout FeedState, now: Date, summary: inout PollSummary) throws -> Bool {
         if let error = response.error {
             if error == .http(410) {
                 state.disabled = true
@@ -66,8 +72,7 @@ extension Pipeline {
             } else {
                 fail(&state, error.description, response: response, now: now, summary: &summary)
             }
-            try store.savePoll(state)
-            return
+            return false
         }
         // A 200 whose validators equal the stored ones is "not modified" too.
         let sameValidators = (state.etag != nil && response.headers["etag"] == state.etag)
@@ -75,8 +80,7 @@ extension Pipeline {
         if response.notModified || sameValidators {
             succeed(&state, status: "not modified", response: response, ttl: nil, now: now)
             summary.notModified += 1
-            try store.savePoll(state)
-            return
+            return false
         }
         let parsed = try FeedParser.parse(response.body, httpCharset: response.charset, baseURL: response.finalURL)
         let articles = parsed.items.map { $0.article(fetched: now, feedLanguage: parsed.language ?? state.language) }
@@ -89,6 +93,7 @@ extension Pipeline {
         summary.newArticles += saved.new
         summary.duplicates += saved.duplicates
         summary.events += saved.events
+        return true
     }
 
     private func succeed(_ state: inout FeedState, status: String, response: FetchResponse, ttl: Int?, now: Date) {

@@ -4,6 +4,8 @@ import Foundation
 import Store
 import TrackerKit
 import TrackerModel
+import TrackerTesting
+import Fetcher
 
 /// Release-mode benchmarks, comparable with the peers in shared/bench (same corpus, same
 /// byte counting: feed XML bytes for parsing, UTF-8 bytes of title + "\n" + text for
@@ -11,6 +13,7 @@ import TrackerModel
 ///
 ///     swift run -c release tracker-bench parse DIR [--store] [--runs N]
 ///     swift run -c release tracker-bench classify FILE.jsonl [--rules DIR] [--patterns FILE --aliases N] [--runs N]
+///     swift run -c release tracker-bench poll N [--per-host K] [--rules DIR]
 @main
 struct Bench {
     static func main() throws {
@@ -31,6 +34,7 @@ struct Bench {
         let patterns = option("--patterns")
         let aliases = option("--aliases").flatMap(Int.init) ?? 0
         let store = flag("--store")
+        let perHost = option("--per-host").flatMap(Int.init) ?? 16
         guard args.count == 2 else {
             print("usage: tracker-bench parse DIR [--store] [--runs N]\n       tracker-bench classify FILE.jsonl [--rules DIR] [--patterns FILE --aliases N] [--runs N]")
             exit(2)
@@ -38,7 +42,53 @@ struct Bench {
         switch args[0] {
         case "parse": try parse(args[1], store: store, runs: runs)
         case "classify": try classify(args[1], rules: rules, patterns: patterns, aliases: aliases, runs: runs)
+        case "poll": try poll(Int(args[1]) ?? 2000, perHost: perHost, rules: rules)
         default: print("unknown benchmark \(args[0])"); exit(2)
+        }
+    }
+
+    /// Serves `n` generated feeds on loopback and runs two poll cycles through the whole
+    /// pipeline (fetch, parse, classify, store): the first gets 200s, the second 304s.
+    /// Then the same URLs with `curl --parallel`, the floor for the transfers alone.
+    static func poll(_ n: Int, perHost: Int, rules: String) throws {
+        let feeds: [[UInt8]] = (0..<n).map { i in
+            let items = (0..<5).map { k in
+                "<item><title>Feed \(i) item \(k): Nvidia ships Blackwell GPUs to partner \(k)</title><link>https://feeds.example/\(i)/\(k)</link><guid>f\(i)-\(k)</guid><description>OpenAI raised $6.6 billion in a funding round led by Thrive Capital, the company said.</description></item>"
+            }.joined()
+            return Array("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed \(i)</title>\(items)</channel></rss>".utf8)
+        }
+        let server = try LoopbackServer { request in
+            let i = Int(request.path.split(separator: "/").last ?? "") ?? 0
+            return conditionalResponse(for: request, body: feeds[min(i, feeds.count - 1)], etag: "\"v\(i)\"", lastModified: nil)
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-poll-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try TrackerStore(path: path)
+        for i in 0..<n { try store.upsertFeed(Feed(url: server.url("/feed/\(i)"))) }
+        let pipeline = Pipeline(store: store, classifier: Classifier(rules: try RuleSet.load(from: URL(fileURLWithPath: rules))))
+        var options = FetchOptions()
+        options.perHost = perHost
+        let fetcher = Fetcher(options: options)
+        var first = PollSummary(), second = PollSummary()
+        let t1 = try time { first = try pipeline.poll(all: true, fetcher: fetcher) }
+        let t2 = try time { second = try pipeline.poll(all: true, fetcher: fetcher) }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print(String(format: "poll %d feeds (concurrency 16, per host %d), libcurl %@", n, perHost, Fetcher.curlVersion.split(separator: " ").first.map(String.init) ?? "?"))
+        print(String(format: "  cycle 1 (200s): %.2f s, %d new articles, %d events, %d errors", t1, first.newArticles, first.events, first.errors))
+        print(String(format: "  cycle 2 (304s): %.2f s, %d not modified, %d errors", t2, second.notModified, second.errors))
+        print(String(format: "  peak memory (whole process, server threads included): %.0f MB", Double(usage.ru_maxrss) / 1024))
+        // The floor: curl fetching the same URLs, 16 at a time, to /dev/null.
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("bench-curl-\(UUID().uuidString).txt").path
+        try (0..<n).map { "url = \"\(server.url("/feed/\($0)"))\"\noutput = \"/dev/null\"" }.joined(separator: "\n").write(toFile: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["--parallel", "--parallel-max", "16", "--no-progress-meter", "-s", "-K", config]
+        curl.standardError = FileHandle.nullDevice
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
+            let tc = try time { try curl.run(); curl.waitUntilExit() }
+            print(String(format: "  curl --parallel --parallel-max 16, same %d URLs: %.2f s; tracker/curl: cycle 1 %.1fx, cycle 2 %.1fx", n, tc, t1 / tc, t2 / tc))
         }
     }
 
