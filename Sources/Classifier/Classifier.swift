@@ -167,7 +167,7 @@ public struct Classifier: Sendable {
         }
         let context = ArticleContext(classifier: self, sentences: sentences, perSentence: perSentence, folded: folded, body: bodyBytes, language: lang)
         var events: [(event: Event, sentence: Int)] = []
-        for (i, range) in sentences.enumerated() where !perSentence[i].isEmpty {
+        for (i, range) in sentences.enumerated() where perSentence[i].contains(where: { isTriggerPart[$0.pattern] }) {
             events += context.events(in: i, range: range, language: lang).map { ($0, i) }
         }
         return Self.merge(events)

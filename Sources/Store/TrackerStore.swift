@@ -75,8 +75,9 @@ public final class TrackerStore: @unchecked Sendable {
     // MARK: Feeds
 
     /// Adds the feed or updates its labels; returns its id. Fetch state is left alone.
+    /// A feed that is not `pollable` (local files read by `tracker ingest`) is stored disabled.
     @discardableResult
-    public func upsertFeed(_ feed: Feed) throws -> Int64 {
+    public func upsertFeed(_ feed: Feed, pollable: Bool = true) throws -> Int64 {
         try pool.write { db in
             if var existing = try FeedRecord.filter(Column("url") == feed.url).fetchOne(db) {
                 existing.title = feed.title ?? existing.title
@@ -88,6 +89,10 @@ public final class TrackerStore: @unchecked Sendable {
             }
             var record = FeedRecord(id: nil, url: feed.url, title: feed.title, siteUrl: feed.siteURL, category: feed.category,
                                     language: feed.language, addedAt: Date())
+            if !pollable {
+                record.disabled = true
+                record.lastStatus = "local file, read by tracker ingest (not polled)"
+            }
             try record.insert(db)
             return record.id!
         }

@@ -65,7 +65,7 @@ extension Pipeline {
             report.items = parsed.items.count
             report.warnings = parsed.warnings
             let feedID = try store.upsertFeed(Feed(url: absolute.absoluteString, title: parsed.title, siteURL: parsed.siteURL,
-                                                   language: parsed.language))
+                                                   language: parsed.language), pollable: false)
             let result = try save(parsed, feedID: feedID, fetched: now)
             report.new = result.new
             report.duplicates = result.duplicates

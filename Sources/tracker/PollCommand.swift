@@ -101,11 +101,11 @@ extension Tracker.Feeds {
                 s < 90 ? "\(Int(s))s" : s < 5400 ? "\(Int(s / 60))m" : s < 172_800 ? "\(Int(s / 3600))h" : "\(Int(s / 86400))d"
             }
             print(Terminal.table(["feed", "last success", "errors", "next poll", "status"], states.map { f in
-                [f.title ?? f.url, ago(f.lastSuccessAt), "\(f.consecutiveErrors)", f.disabled ? "disabled" : (f.nextPollAt.map { $0 <= now ? "due" : ago($0) } ?? "due"),
+                [f.title ?? f.url, ago(f.lastSuccessAt), "\(f.consecutiveErrors)", f.disabled ? "not polled" : (f.nextPollAt.map { $0 <= now ? "due" : ago($0) } ?? "due"),
                  f.lastError ?? f.lastStatus ?? "not polled yet"]
             }))
             let failing = states.filter { $0.consecutiveErrors > 0 }.count
-            if !global.quiet { print("\(states.count) feeds, \(failing) failing, \(states.filter(\.disabled).count) disabled") }
+            if !global.quiet { print("\(states.count) feeds, \(failing) failing, \(states.filter(\.disabled).count) not polled (gone or local)") }
         }
     }
 }
