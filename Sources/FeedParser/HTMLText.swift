@@ -9,31 +9,49 @@ public enum HTMLText {
     ]
     private static let droppedTags: Set<String> = ["script", "style", "noscript", "template", "iframe", "svg", "object"]
 
-    public static func text<S: StringProtocol>(_ html: S) -> String {
-        var bytes = Array(html.utf8)
-        return bytes.withUnsafeMutableBufferPointer { String(decoding: convert(UnsafeBufferPointer($0)), as: UTF8.self) }
+    public static func text(_ html: String) -> String {
+        var html = html
+        return html.withUTF8 { bytes in
+            if isAlreadyClean(bytes) { return String(decoding: bytes, as: UTF8.self) }
+            // The text is never longer than its HTML: tags and entities only shrink.
+            return String(unsafeUninitializedCapacity: bytes.count) { convert(bytes, into: $0) }
+        }
     }
 
-    static func convert(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.count)
+    public static func text(_ html: Substring) -> String { text(String(html)) }
+
+    /// No markup, no entities, no whitespace to tidy: the common case for titles.
+    static func isAlreadyClean(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = s.first, let last = s.last, first != 0x20, last != 0x20 else { return s.isEmpty }
+        var previousSpace = false
+        for c in s {
+            if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c == 0x0A || c == 0x09 || c == 0x0D || c == 0xC2 { return false }
+            if c == 0x20 { if previousSpace { return false }; previousSpace = true } else { previousSpace = false }
+        }
+        return true
+    }
+
+    /// Writes the text of `s` into `out` (at least `s.count` bytes) and returns its length.
+    static func convert(_ s: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
         var pendingSpace = false
         var pendingBreak = 0  // 1: line break, 2: paragraph break
         var k = 0
         let n = s.count
 
-        @inline(__always) func emit(_ c: UInt8, _ out: inout [UInt8]) {
-            if !out.isEmpty {
+        @inline(__always) func emit(_ c: UInt8) {
+            if count > 0 {
                 if pendingBreak > 0 {
-                    out.append(0x0A)
-                    if pendingBreak > 1 { out.append(0x0A) }
+                    out[count] = 0x0A; count += 1
+                    if pendingBreak > 1 { out[count] = 0x0A; count += 1 }
                 } else if pendingSpace {
-                    out.append(0x20)
+                    out[count] = 0x20; count += 1
                 }
             }
             pendingBreak = 0
             pendingSpace = false
-            out.append(c)
+            out[count] = c
+            count += 1
         }
 
         while k < n {
@@ -74,8 +92,8 @@ public enum HTMLText {
                 if scalar == 0xAD || scalar == 0x200B || scalar == 0x200C || scalar == 0x200D { continue }
                 var tmp: [UInt8] = []
                 EntityDecoder.appendUTF8(scalar, to: &tmp)
-                emit(tmp[0], &out)
-                out.append(contentsOf: tmp.dropFirst())
+                emit(tmp[0])
+                for b in tmp.dropFirst() { out[count] = b; count += 1 }
                 continue
             }
             if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D || c == 0x0C {
@@ -88,10 +106,10 @@ public enum HTMLText {
                 k += 2
                 continue
             }
-            emit(c, &out)
+            emit(c)
             k += 1
         }
-        return out
+        return count
     }
 
     @inline(__always) private static func isTagStart(_ c: UInt8) -> Bool {
