@@ -15,7 +15,18 @@ struct AmountReader {
         var isValuation = false
     }
 
-    private struct Token {
+    /// A sentence cut into numbers, words and symbols, shared by the money and count readers.
+    struct Tokenized {
+        fileprivate var bytes: [UInt8]
+        fileprivate var tokens: [Token]
+    }
+
+    func tokenize(_ sentence: String) -> Tokenized {
+        let b = Array(sentence.utf8)
+        return Tokenized(bytes: b, tokens: tokenize(b))
+    }
+
+    fileprivate struct Token {
         enum Kind { case number, word, symbol }
         var kind: Kind
         var start: Int
@@ -27,7 +38,10 @@ struct AmountReader {
 
     let scales: [String: [String: Double]]
     let symbols: [(String, String)]            // symbol -> currency code, longest first
-    let currencyWords: [([String], String)]    // folded word sequence -> code, longest first
+    let symbolBytes: [([UInt8], String)]
+    /// Currency words as folded word sequences ("us dollar"), longest first, keyed by their
+    /// first word: a number is followed by few candidates.
+    let currencyWordsByFirst: [String: [([String], String)]]
     let units: Set<String>
 
     init(lexicon: Lexicon, unitWords: [String]) {
@@ -47,7 +61,10 @@ struct AmountReader {
             words.append(([c.code.lowercased()], c.code))
         }
         symbols = sym.sorted { $0.0.utf8.count > $1.0.utf8.count }
-        currencyWords = words.sorted { $0.0.count > $1.0.count }
+        symbolBytes = symbols.map { (Array($0.0.utf8), $0.1) }
+        var byFirst: [String: [([String], String)]] = [:]
+        for entry in words.sorted(by: { $0.0.count > $1.0.count }) where !entry.0.isEmpty { byFirst[entry.0[0], default: []].append(entry) }
+        currencyWordsByFirst = byFirst
         units = Set(unitWords.map { String(decoding: FoldedText.fold($0), as: UTF8.self) })
     }
 
@@ -133,9 +150,8 @@ struct AmountReader {
         // Symbols such as "US$", "NT$", "€": match the text ending at token i.
         guard i >= 0, tokens[i].kind == .symbol || tokens[i].kind == .word else { return nil }
         let end = tokens[i].end
-        for (sym, code) in symbols {
-            let sb = Array(sym.utf8)
-            guard end - sb.count >= 0, Array(b[(end - sb.count)..<end]) == sb else { continue }
+        for (sb, code) in symbolBytes {
+            guard end - sb.count >= 0, b[(end - sb.count)..<end].elementsEqual(sb) else { continue }
             var first = i
             while first > 0 && tokens[first].start > end - sb.count { first -= 1 }
             return (code, first)
@@ -145,7 +161,9 @@ struct AmountReader {
 
     private func wordCurrency(_ tokens: [Token], at i: Int) -> (code: String, end: Int)? {
         var best: (String, Int)?
-        for (words, code) in currencyWords {
+        guard i < tokens.count else { return nil }
+        let first = tokens[i].folded.hasSuffix(".") ? String(tokens[i].folded.dropLast()) : tokens[i].folded
+        for (words, code) in currencyWordsByFirst[first] ?? [] {
             var k = i, matched = 0
             while matched < words.count && k < tokens.count {
                 if tokens[k].folded == "-" { k += 1; continue }
@@ -174,8 +192,12 @@ struct AmountReader {
     }
 
     func amounts(in sentence: String, language: String) -> [Found<Money>] {
-        let b = Array(sentence.utf8)
-        let tokens = tokenize(b)
+        amounts(in: tokenize(sentence), language: language)
+    }
+
+    func amounts(in t: Tokenized, language: String) -> [Found<Money>] {
+        let b = t.bytes
+        let tokens = t.tokens
         var found: [Found<Money>] = []
         var i = 0
         while i < tokens.count {
@@ -216,8 +238,12 @@ struct AmountReader {
     /// Counts of GPUs or accelerators: a number (with scale) followed within a few words by a
     /// product (`productAt` tells which product starts at a byte offset) or a unit word.
     func quantities(in sentence: String, language: String, productAt: (Int) -> String?) -> [Found<Quantity>] {
-        let b = Array(sentence.utf8)
-        let tokens = tokenize(b)
+        quantities(in: tokenize(sentence), language: language, productAt: productAt)
+    }
+
+    func quantities(in t: Tokenized, language: String, productAt: (Int) -> String?) -> [Found<Quantity>] {
+        let b = t.bytes
+        let tokens = t.tokens
         var found: [Found<Quantity>] = []
         for (i, t) in tokens.enumerated() where t.kind == .number {
             guard var value = number(t.folded, language: language) else { continue }

@@ -144,7 +144,8 @@ public struct Classifier: Sendable {
     }
 
     /// Events of one article. `language` is the feed's or the article's; nil detects it.
-    public func classify(title: String, text: String, language: String? = nil) -> [Event] {
+    /// With `explain`, each event carries the reasons for its status and confidence.
+    public func classify(title: String, text: String, language: String? = nil, explain: Bool = false) -> [Event] {
         let body = title.isEmpty ? text : title + "\n" + text
         let lang = language.map { String($0.prefix(2)).lowercased() } ?? Self.detectLanguage(body)
         let folded = FoldedText(body)
@@ -165,13 +166,16 @@ public struct Classifier: Sendable {
             }
             if !sentences.isEmpty, sentences[lo].contains(o) { perSentence[lo].append(h) }
         }
-        let context = ArticleContext(classifier: self, sentences: sentences, perSentence: perSentence, folded: folded, body: bodyBytes, language: lang)
+        let context = ArticleContext(classifier: self, sentences: sentences, perSentence: perSentence, folded: folded, body: bodyBytes, language: lang, explain: explain)
         var events: [(event: Event, sentence: Int)] = []
         for (i, range) in sentences.enumerated() where perSentence[i].contains(where: { isTriggerPart[$0.pattern] }) {
             events += context.events(in: i, range: range, language: lang).map { ($0, i) }
         }
         return Self.merge(events)
     }
+
+    public var automatonStates: Int { automaton.stateCount }
+    public var automatonClasses: Int { automaton.byteClasses }
 
     /// How many pattern occurrences an article has: the matching stage alone, for benchmarks.
     public func matchCount(title: String, text: String, language: String?) -> Int {

@@ -16,9 +16,12 @@ struct ArticleContext {
 
     /// Which phrases apply to the article's language.
     let languageOK: [Bool]
+    /// Whether to write the reasons (`classify --explain`); the hot path skips the strings.
+    let explain: Bool
 
-    init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8], language: String) {
+    init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8], language: String, explain: Bool) {
         self.classifier = classifier
+        self.explain = explain
         languageOK = classifier.languageMasks[language] ?? classifier.phraseLanguage.map { $0 == nil }
         self.sentences = sentences
         self.perSentence = perSentence
@@ -27,8 +30,8 @@ struct ArticleContext {
         var counts: [Int: (count: Int, first: Int)] = [:]
         for (i, hits) in perSentence.prefix(4).enumerated() {
             for h in hits {
-                for use in classifier.patterns[h.pattern].uses where use.part == 0 {
-                    if case .entity(let e) = classifier.phrases[use.phrase].kind, classifier.rules.entities[e].kind.canBeActor {
+                for k in Int(classifier.useStart[h.pattern])..<Int(classifier.useStart[h.pattern + 1]) where classifier.useList[k].part == 0 {
+                    if case .entity(let e) = classifier.phrases[Int(classifier.useList[k].phrase)].kind, classifier.rules.entities[e].kind.canBeActor {
                         counts[e, default: (0, i * 100_000 + h.start)].count += 1
                     }
                 }
@@ -63,7 +66,9 @@ struct ArticleContext {
         var checked = Set<Int>()
         func at(_ h: Classifier.Hit) -> (Int, Int) { (original(h.start) - range.lowerBound, original(h.end, end: true) - range.lowerBound) }
         for h in hits {
-            for use in classifier.patterns[h.pattern].uses where use.part == 0 && languageOK[use.phrase] {
+            for k in Int(classifier.useStart[h.pattern])..<Int(classifier.useStart[h.pattern + 1]) {
+                let use = (phrase: Int(classifier.useList[k].phrase), part: Int(classifier.useList[k].part))
+                guard use.part == 0 && languageOK[use.phrase] else { continue }
                 let phrase = classifier.phrases[use.phrase]
                 if phrase.parts.count == 1 {
                     let (s, e) = at(h)
@@ -129,17 +134,21 @@ struct ArticleContext {
         let sentence = String(decoding: body[range], as: UTF8.self)
         let status = self.status(cues)
         // Figures are read once per sentence, and only if a rule wants them.
-        lazy var allAmounts = classifier.amounts.amounts(in: sentence, language: language)
+        lazy var figures = classifier.amounts.tokenize(sentence)
+        lazy var allAmounts = classifier.amounts.amounts(in: figures, language: language)
         lazy var allQuantities: [AmountReader.Found<Quantity>] = {
             let starts = Dictionary(productMentions.map { ($0.found.start, rules.products[$0.product].name) }) { a, _ in a }
-            return classifier.amounts.quantities(in: sentence, language: language, productAt: { starts[$0] })
+            return classifier.amounts.quantities(in: figures, language: language, productAt: { starts[$0] })
         }()
         var events: [Event] = []
         for r in live.sorted() {
             let rule = rules.rules[r]
             if rule.suppressedBy.contains(where: liveTypes.contains) { continue }
             let trigger = triggers[r]!
-            var reasons = ["rule \(rule.type.rawValue): trigger \"\(classifier.phrases[trigger.phrase].text)\""]
+            var reasons: [String] = []
+            func why(_ reason: @autoclosure () -> String) { if explain { reasons.append(reason()) } }
+            why("rule \(rule.type.rawValue): trigger \"\(classifier.phrases[trigger.phrase].text)\"")
+            var borrowedActor = false
             var spans = [Span(start: trigger.start, end: trigger.end, label: "trigger")]
             var confidence = rule.confidence
             let vendors = Set(productMentions.compactMap { rules.products[$0.product].vendor })
@@ -160,7 +169,8 @@ struct ArticleContext {
                 let e = rules.entities[topic]
                 actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
                 confidence -= 0.15
-                reasons.append("actor \(e.name) taken from the article's headline and lead (the sentence names none)")
+                borrowedActor = true
+                why("actor \(e.name) taken from the article's headline and lead (the sentence names none)")
             }
             if rule.requires.contains(.regulator) && !entityMentions.contains(where: { rules.entities[$0.entity].kind == .regulator }) && !actors.contains(where: { $0.role == "regulator" }) {
                 if !hasRegulatorWord(sentence) { continue }
@@ -173,7 +183,7 @@ struct ArticleContext {
                     amount = best.value
                     spans.append(Span(start: best.start, end: best.end, label: "amount"))
                 } else if !all.isEmpty {
-                    reasons.append("the only amount is a valuation, not the sum itself")
+                    why("the only amount is a valuation, not the sum itself")
                 }
             }
             if rule.requires.contains(.amount) && amount == nil { continue }
@@ -191,18 +201,18 @@ struct ArticleContext {
             var eventStatus = status.status
             if let cue = status.cue {
                 spans.append(Span(start: cue.start, end: cue.end, label: "status"))
-                reasons.append("status \(eventStatus.rawValue): cue \"\(classifier.phrases[cue.phrase].text)\"")
+                why("status \(eventStatus.rawValue): cue \"\(classifier.phrases[cue.phrase].text)\"")
             } else {
-                reasons.append("status confirmed: no hedge, plan, rumour or denial cue")
+                why("status confirmed: no hedge, plan, rumour or denial cue")
             }
             if amount != nil || quantity != nil { confidence += 0.1 }
             if actors.count >= 2 { confidence += 0.05 }
             if eventStatus == .rumor { confidence -= 0.1 }
             confidence = min(0.99, max(0.05, confidence))
             confidence = (confidence * 100).rounded() / 100
-            reasons.append("confidence \(confidence): base \(rule.confidence)" + (amount != nil || quantity != nil ? ", +0.10 figure found" : "")
+            why("confidence \(confidence): base \(rule.confidence)" + (amount != nil || quantity != nil ? ", +0.10 figure found" : "")
                            + (actors.count >= 2 ? ", +0.05 several actors" : "") + (eventStatus == .rumor ? ", -0.10 rumour" : "")
-                           + (reasons.contains { $0.hasPrefix("actor ") } ? ", -0.15 actor from context" : ""))
+                           + (borrowedActor ? ", -0.15 actor from context" : ""))
             events.append(Event(type: rule.type, actors: actors, amount: amount, quantity: quantity, product: product, status: eventStatus,
                                 confidence: confidence, evidence: sentence, spans: spans.sorted { $0.start < $1.start },
                                 ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons))

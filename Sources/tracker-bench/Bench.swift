@@ -146,6 +146,7 @@ struct Bench {
         let buildStart = DispatchTime.now().uptimeNanoseconds
         let classifier = Classifier(rules: ruleSet)
         let build = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1e9
+        print("  automaton: \(classifier.automatonStates) states × \(classifier.automatonClasses) byte classes")
         guard let data = FileManager.default.contents(atPath: file) else { throw TrackerError("cannot read \(file)") }
         var articles: [(title: String, text: String, lang: String?)] = []
         var bytes = 0

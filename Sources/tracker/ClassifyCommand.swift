@@ -35,9 +35,9 @@ extension Tracker {
                 article.title = String(lines.first ?? "")
                 article.body = lines.count > 1 ? String(lines[1]) : ""
             }
-            let events = classifier.classify(title: article.title, text: article.body, language: lang ?? article.language)
+            let events = classifier.classify(title: article.title, text: article.body, language: lang ?? article.language, explain: explain)
             if format == .json {
-                print(try Terminal.json(events.map { explain ? $0 : { var e = $0; e.reasons = []; return e }($0) }))
+                print(try Terminal.json(events))
                 return
             }
             if events.isEmpty { if !global.quiet { print("no events") }; return }

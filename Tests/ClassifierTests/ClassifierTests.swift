@@ -26,7 +26,7 @@ let classifier = Classifier(rules: shippedRules)
     let events: [Event] = {
         let text = try! String(contentsOf: PackagePaths.shared.appendingPathComponent("seed/seed-article-de.txt"), encoding: .utf8)
         let lines = text.split(separator: "\n", maxSplits: 1)
-        return classifier.classify(title: String(lines[0]), text: String(lines[1]), language: "de")
+        return classifier.classify(title: String(lines[0]), text: String(lines[1]), language: "de", explain: true)
     }()
 
     func event(_ type: EventType, with actors: [String]) -> Event? {
