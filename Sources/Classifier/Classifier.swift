@@ -137,12 +137,6 @@ public struct Classifier: Sendable {
         var end: Int
     }
 
-    struct Mention {
-        var kind: PhraseKind
-        var start: Int   // byte offsets in the sentence
-        var end: Int
-    }
-
     /// Events of one article. `language` is the feed's or the article's; nil detects it.
     /// With `explain`, each event carries the reasons for its status and confidence.
     public func classify(title: String, text: String, language: String? = nil, explain: Bool = false) -> [Event] {

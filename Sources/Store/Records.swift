@@ -59,21 +59,6 @@ struct ArticleRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    init(feedID: Int64?, article a: Article) {
-        feedId = feedID
-        guid = a.guid
-        url = a.url
-        canonicalUrl = a.canonicalURL
-        title = a.title
-        text = a.text
-        author = a.author
-        categories = Self.encode(a.categories)
-        language = a.language
-        publishedAt = a.published
-        fetchedAt = a.fetched
-        fingerprint = a.fingerprint
-    }
-
     /// Categories as a JSON array of strings (written by hand: JSONEncoder per row is slow on Linux).
     static func encode(_ categories: [String]) -> String {
         var out = "["

@@ -145,23 +145,23 @@ public final class TrackerStore: @unchecked Sendable {
     }
 
     func update(_ state: FeedState, _ db: Database) throws {
-            var record = try FeedRecord.fetchOne(db, key: state.id) ?? { throw StoreError(description: "feed \(state.url) no longer exists") }()
-            // A permanent move is applied only if no other subscription already has that URL.
-            if state.url != record.url, try FeedRecord.filter(Column("url") == state.url).isEmpty(db) { record.url = state.url }
-            record.etag = state.etag
-            record.lastModified = state.lastModified
-            record.nextPollAt = state.nextPollAt
-            record.consecutiveErrors = state.consecutiveErrors
-            record.lastStatus = state.lastStatus
-            record.lastError = state.lastError
-            record.lastSuccessAt = state.lastSuccessAt
-            record.lastPolledAt = state.lastPolledAt
-            record.disabled = state.disabled
-            record.redirectCandidate = state.redirectCandidate
-            record.redirectSeen = state.redirectSeen
-            if record.title == nil { record.title = state.title }
-            if record.language == nil { record.language = state.language }
-            try record.update(db)
+        var record = try FeedRecord.fetchOne(db, key: state.id) ?? { throw StoreError(description: "feed \(state.url) no longer exists") }()
+        // A permanent move is applied only if no other subscription already has that URL.
+        if state.url != record.url, try FeedRecord.filter(Column("url") == state.url).isEmpty(db) { record.url = state.url }
+        record.etag = state.etag
+        record.lastModified = state.lastModified
+        record.nextPollAt = state.nextPollAt
+        record.consecutiveErrors = state.consecutiveErrors
+        record.lastStatus = state.lastStatus
+        record.lastError = state.lastError
+        record.lastSuccessAt = state.lastSuccessAt
+        record.lastPolledAt = state.lastPolledAt
+        record.disabled = state.disabled
+        record.redirectCandidate = state.redirectCandidate
+        record.redirectSeen = state.redirectSeen
+        if record.title == nil { record.title = state.title }
+        if record.language == nil { record.language = state.language }
+        try record.update(db)
     }
 
     // MARK: Articles
@@ -176,20 +176,20 @@ public final class TrackerStore: @unchecked Sendable {
     }
 
     func save(_ articles: [Article], feedID: Int64?, classify: ((Article) -> [Event])?, _ db: Database) throws -> SaveResult {
-            var result = SaveResult()
-            for article in articles {
-                if try isKnown(article, feedID: feedID, db) {
-                    result.duplicates += 1
-                    continue
-                }
-                let articleID = try insert(article, feedID: feedID, db)
-                result.new += 1
-                for event in classify?(article) ?? [] {
-                    try insert(event, articleID: articleID, occurred: article.published ?? article.fetched, db)
-                    result.events += 1
-                }
+        var result = SaveResult()
+        for article in articles {
+            if try isKnown(article, feedID: feedID, db) {
+                result.duplicates += 1
+                continue
             }
-            return result
+            let articleID = try insert(article, feedID: feedID, db)
+            result.new += 1
+            for event in classify?(article) ?? [] {
+                try insert(event, articleID: articleID, occurred: article.published ?? article.fetched, db)
+                result.events += 1
+            }
+        }
+        return result
     }
 
     /// Cached statements: one compile per connection, not per article.
