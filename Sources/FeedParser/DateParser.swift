@@ -26,7 +26,61 @@ public enum DateParser {
     public static func parse(_ input: String) -> Date? {
         let s = input.trimmedASCII
         guard !s.isEmpty else { return nil }
-        return iso8601(Array(s.utf8)) ?? loose(s)
+        let bytes = Array(s.utf8)
+        return rfc822(bytes) ?? iso8601(bytes) ?? loose(s)
+    }
+
+    private static let monthCodes: [UInt32: Int] = {
+        var m: [UInt32: Int] = [:]
+        for (i, name) in ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].enumerated() {
+            let b = Array(name.utf8)
+            m[UInt32(b[0]) << 16 | UInt32(b[1]) << 8 | UInt32(b[2])] = i + 1
+        }
+        return m
+    }()
+
+    /// The exact RFC 822/1123 form most feeds use ("Sat, 20 Jan 2024 11:14:25 GMT" or
+    /// "+0100"), read straight from the bytes; anything else falls through to the general parser.
+    static func rfc822(_ b: [UInt8]) -> Date? {
+        var k = 0
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        func number(_ maxDigits: Int) -> Int? {
+            var v = 0, n = 0
+            while k < b.count, n < maxDigits, isDigit(b[k]) { v = v * 10 + Int(b[k] - 0x30); k += 1; n += 1 }
+            return n > 0 ? v : nil
+        }
+        func space() -> Bool {
+            guard k < b.count, b[k] == 0x20 else { return false }
+            while k < b.count, b[k] == 0x20 { k += 1 }
+            return true
+        }
+        // Optional English weekday: "Sat, "
+        if b.count > 5, b[3] == UInt8(ascii: ","), !isDigit(b[0]) { k = 4; guard space() else { return nil } }
+        guard let day = number(2), space(), k + 3 <= b.count else { return nil }
+        let code = UInt32(b[k] | 0x20) << 16 | UInt32(b[k + 1] | 0x20) << 8 | UInt32(b[k + 2] | 0x20)
+        guard let month = monthCodes[code] else { return nil }
+        k += 3
+        guard space(), let year = number(4), space(), let h = number(2), k < b.count, b[k] == UInt8(ascii: ":") else { return nil }
+        k += 1
+        guard let mi = number(2) else { return nil }
+        var sec = 0
+        if k < b.count, b[k] == UInt8(ascii: ":") { k += 1; guard let s = number(2) else { return nil }; sec = s }
+        guard space() else { return nil }
+        var offset = 0
+        if k < b.count, b[k] == UInt8(ascii: "+") || b[k] == UInt8(ascii: "-") {
+            let sign = b[k] == UInt8(ascii: "-") ? -1 : 1
+            k += 1
+            let start = k
+            guard let hhmm = number(4), k - start == 4 else { return nil }
+            offset = sign * ((hhmm / 100) * 60 + hhmm % 100)
+        } else {
+            let zone = String(decoding: b[k...], as: UTF8.self).lowercased()
+            guard let z = zones[zone] else { return nil }
+            offset = z
+            k = b.count
+        }
+        guard k == b.count else { return nil }
+        return make(year < 100 ? 2000 + year : year, month, day, h, mi, Double(sec), offsetMinutes: offset)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

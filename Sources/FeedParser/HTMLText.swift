@@ -108,6 +108,14 @@ public enum HTMLText {
             }
             emit(c)
             k += 1
+            // Copy the rest of the word in one go: most bytes are plain text.
+            while k < n {
+                let d = s[k]
+                if d == 0x20 || d == UInt8(ascii: "<") || d == UInt8(ascii: "&") || d < 0x20 || d == 0xC2 { break }
+                out[count] = d
+                count += 1
+                k += 1
+            }
         }
         return count
     }

@@ -98,6 +98,10 @@ private struct ReaderState {
     var root: XMLElement?
     var error: XMLSyntaxError?
     var warnings: [String] = []
+    var nameCache: [(qname: [UInt8], namespace: String, local: String)] = []
+    var nameCacheVersion = -1
+    /// Bumped whenever a namespace declaration comes into or goes out of scope.
+    var scopeVersion = 0
     /// Entities the DOCTYPE declares: references to them are dropped, never expanded.
     var declaredEntities: [[UInt8]] = []
 
@@ -263,12 +267,13 @@ private struct ReaderState {
         for (aName, value) in rawAttributes {
             if aName.elementsEqual("xmlns".utf8) {
                 scopes.append(("", value, depth))
+                scopeVersion += 1
             } else if aName.starts(with: "xmlns:".utf8) {
                 scopes.append((String(decoding: aName.dropFirst(6), as: UTF8.self), value, depth))
+                scopeVersion += 1
             }
         }
-        let (prefix, local) = split(qname)
-        let ns = resolve(prefix: prefix) ?? (prefix.isEmpty ? "" : prefix)
+        let (ns, local) = resolvedName(qname)
         var attributes: [(namespace: String, name: String, value: String)] = []
         attributes.reserveCapacity(rawAttributes.count)
         for (aName, value) in rawAttributes {
@@ -290,6 +295,20 @@ private struct ReaderState {
         if textBuffers.count <= depth { textBuffers.append([]) } else { textBuffers[depth].removeAll(keepingCapacity: true) }
     }
 
+    /// Namespace and local name of an element, cached: a feed repeats a handful of tag names
+    /// thousands of times, and namespace declarations change only at the root in practice.
+    mutating func resolvedName(_ qname: Slice<UnsafeBufferPointer<UInt8>>) -> (String, String) {
+        if scopeVersion != nameCacheVersion {
+            nameCache.removeAll(keepingCapacity: true)
+            nameCacheVersion = scopeVersion
+        }
+        for entry in nameCache where entry.qname.elementsEqual(qname) { return (entry.namespace, entry.local) }
+        let (prefix, local) = split(qname)
+        let ns = resolve(prefix: prefix) ?? (prefix.isEmpty ? "" : prefix)
+        if nameCache.count < 64 { nameCache.append((Array(qname), ns, local)) }
+        return (ns, local)
+    }
+
     func split(_ qname: Slice<UnsafeBufferPointer<UInt8>>) -> (String, String) {
         if let c = qname.firstIndex(of: colon) {
             return (String(decoding: qname[qname.startIndex..<c], as: UTF8.self),
@@ -299,7 +318,10 @@ private struct ReaderState {
     }
 
     mutating func popScopes(_ depth: Int) {
-        while let last = scopes.last, last.depth >= depth { scopes.removeLast() }
+        while let last = scopes.last, last.depth >= depth {
+            scopes.removeLast()
+            scopeVersion += 1
+        }
     }
 
     mutating func endTag() {
