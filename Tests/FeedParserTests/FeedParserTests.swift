@@ -235,3 +235,18 @@ func utc(_ d: Date?) -> String? { d.map { iso.string(from: $0) } }
         #expect(throws: FeedError.self) { try FeedParser.parse(small, limits: FeedLimits(maxFieldBytes: 500)) }
     }
 }
+
+@Suite struct NamespaceTests {
+    /// The same prefix bound to different namespaces in sibling items resolves per item.
+    @Test func prefixesAreResolvedInTheirOwnScope() throws {
+        let xml = """
+            <rss version="2.0"><channel><title>N</title>
+            <item xmlns:c="http://purl.org/rss/1.0/modules/content/"><title>One</title><c:encoded>&lt;p&gt;Body one&lt;/p&gt;</c:encoded></item>
+            <item xmlns:c="http://purl.org/dc/elements/1.1/"><title>Two</title><description>Body two</description><c:encoded>not content</c:encoded><c:creator>Zoe</c:creator></item>
+            </channel></rss>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8))
+        #expect(feed.items.map(\.text) == ["Body one", "Body two"])
+        #expect(feed.items.map(\.author) == [nil, "Zoe"])
+    }
+}
