@@ -15,7 +15,13 @@ struct Automaton {
     var stateCount: Int { outputStart.count }
     var byteClasses: Int { classCount }
 
-    init(patterns: [[UInt8]]) {
+    /// Per pattern: 1 = may continue to the left, 2 = may continue to the right (`*` in rules).
+    private var openEnds: [UInt8] = []
+
+    /// `openEnds[i]`: bit 1 lets pattern i start inside a word, bit 2 end inside one; all
+    /// other occurrences are dropped inside the scan, before any callback.
+    init(patterns: [[UInt8]], openEnds: [UInt8]) {
+        self.openEnds = openEnds
         for p in patterns { for c in p where classOf[Int(c)] == 0 { classOf[Int(c)] = UInt8(truncatingIfNeeded: classCount); classCount += 1 } }
         precondition(classCount <= 256, "too many distinct bytes")
         // Build the trie with sparse children, then the dense table breadth-first.
@@ -87,25 +93,35 @@ struct Automaton {
         }
     }
 
-    /// Calls `hit(pattern, end)` for every occurrence; `end` is one past the last byte.
+    /// Calls `hit(pattern, end)` for every occurrence at word boundaries (as the pattern's
+    /// open ends allow); `end` is one past the last byte.
     @inline(__always)
     func scan(_ text: UnsafeBufferPointer<UInt8>, _ hit: (Int, Int) -> Void) {
         var s = 0
         let cc = classCount
+        let n = text.count
         delta.withUnsafeBufferPointer { d in
-            classOf.withUnsafeBufferPointer { cls in
-                outputStart.withUnsafeBufferPointer { outs in
-                    for i in 0..<text.count {
-                        s = Int(d[s * cc + Int(cls[Int(text[i])])])
-                        var o = outs[s]
-                        while o >= 0 {
-                            let entry = outputs[Int(o)]
-                            hit(Int(entry.pattern), i + 1)
-                            o = entry.next
-                        }
-                    }
+        classOf.withUnsafeBufferPointer { cls in
+        outputStart.withUnsafeBufferPointer { outs in
+        outputs.withUnsafeBufferPointer { outputs in
+        patternLengths.withUnsafeBufferPointer { lengths in
+        openEnds.withUnsafeBufferPointer { open in
+            for i in 0..<n {
+                s = Int(d[s * cc + Int(cls[Int(text[i])])])
+                var o = outs[s]
+                guard o >= 0 else { continue }
+                let endsWord = i + 1 == n || !FoldedText.isWordByte(text[i + 1])
+                while o >= 0 {
+                    let entry = outputs[Int(o)]
+                    o = entry.next
+                    let p = Int(entry.pattern)
+                    let ends = open[p]
+                    if ends & 2 == 0 && !endsWord { continue }
+                    let start = i + 1 - Int(lengths[p])
+                    if ends & 1 == 0 && start > 0 && FoldedText.isWordByte(text[start - 1]) { continue }
+                    hit(p, i + 1)
                 }
             }
-        }
+        }}}}}}
     }
 }

@@ -98,7 +98,7 @@ public struct Classifier: Sendable {
         for p in rules.lexicon.cutAfter { add(p.hasSuffix("*") ? p : p + "*", .cut, nil) }
         self.phrases = phrases
         self.patterns = patterns
-        automaton = Automaton(patterns: patterns.map(\.bytes))
+        automaton = Automaton(patterns: patterns.map(\.bytes), openEnds: patterns.map { ($0.openLeft ? 1 : 0) | ($0.openRight ? 2 : 0) })
         amounts = AmountReader(lexicon: rules.lexicon, unitWords: rules.lexicon.units)
         patternLength = patterns.map { Int32($0.bytes.count) }
         patternFlags = patterns.map { ($0.openLeft ? 1 : 0) | ($0.openRight ? 2 : 0) | ($0.exact != nil ? 4 : 0) }
@@ -188,10 +188,7 @@ public struct Classifier: Sendable {
         useList.withUnsafeBufferPointer { useList in
             automaton.scan(buf) { id, end in
                 let start = end - Int(length[id])
-                let f = flags[id]
-                if f & 1 == 0 && start > 0 && FoldedText.isWordByte(buf[start - 1]) { return }
-                if f & 2 == 0 && end < buf.count && FoldedText.isWordByte(buf[end]) { return }
-                if f & 4 != 0 {
+                if flags[id] & 4 != 0 {
                     // Case-sensitive alias: the original text must read exactly so ("Meta", not "meta").
                     let exact = patterns[id].exact!
                     let o = Int(folded.origin[start])
