@@ -236,6 +236,20 @@ public struct Classifier: Sendable {
             }
             dropped.append(lineStart..<end)
         }
+        // Bulleted headlines ("- Intel verkauft Mehrheit an Altera"): a list of related links,
+        // whatever header introduced it. A bullet that ends like a sentence is content.
+        var lineStart = 0
+        while lineStart < body.count {
+            var end = lineStart
+            while end < body.count && body[end] != 0x0A { end += 1 }
+            if Self.isBullet(body, at: lineStart) {
+                var last = end
+                while last > lineStart && (body[last - 1] == 0x20 || body[last - 1] == 0x0D) { last -= 1 }
+                let terminal = last > lineStart && [UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":")].contains(body[last - 1])
+                if !terminal { dropped.append(lineStart..<end) }
+            }
+            lineStart = end + 1
+        }
         guard !dropped.isEmpty else { return hits }
         return hits.filter { h in
             let o = Int(folded.origin[h.start])

@@ -161,6 +161,9 @@ struct ArticleContext {
                 if (e.kind == .regulator || e.kind == .country) && rule.type == .exportControl { role = "regulator" }
                 return Actor(name: e.name, ticker: e.ticker, role: role)
             }
+            // "Neoclouds rent out Nvidia GPUs": when the only company named is the maker of the
+            // chips, nobody is buying anything.
+            if rule.type == .gpuPurchase, !actors.isEmpty, actors.allSatisfy({ vendors.contains($0.name) }) { continue }
             if actors.isEmpty {
                 // Borrow the article's company only where the sentence plausibly continues its
                 // story: in the headline and lead, or when the sentence carries a figure.
