@@ -53,6 +53,9 @@ public struct Classifier: Sendable {
     /// Patterns that are part of some trigger: an article without one yields nothing.
     let isTriggerPart: [Bool]
     let boilerplatePhrase: [Int: Int]
+    /// Entity index by canonical name, and the names of regulators.
+    let entityIndex: [String: Int]
+    let regulatorNames: Set<String>
 
     public init(rules: RuleSet) {
         self.rules = rules
@@ -125,6 +128,8 @@ public struct Classifier: Sendable {
             }
         }
         boilerplatePhrase = boiler
+        entityIndex = Dictionary(rules.entities.enumerated().map { ($1.name, $0) }) { a, _ in a }
+        regulatorNames = Set(rules.entities.filter { $0.kind == .regulator }.map(\.name))
     }
 
     // MARK: Classification

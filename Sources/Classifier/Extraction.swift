@@ -153,7 +153,11 @@ struct ArticleContext {
             var confidence = rule.confidence
             let vendors = Set(productMentions.compactMap { rules.products[$0.product].vendor })
             let mentions = rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions
-            var actors: [Actor] = mentions.map { m in
+            // A country that restricts exports acts through its government: name both.
+            let governments = rule.type == .exportControl
+                ? mentions.compactMap { m in rules.entities[m.entity].government.flatMap { classifier.entityIndex[$0] }.map { (entity: $0, found: m.found) } }
+                : []
+            var actors: [Actor] = (mentions + governments.filter { g in !mentions.contains { $0.entity == g.entity } }).map { m in
                 let e = rules.entities[m.entity]
                 spans.append(Span(start: m.found.start, end: m.found.end, label: "actor"))
                 var role = m.found.start < trigger.start ? rule.roleBefore : rule.roleAfter
@@ -163,7 +167,8 @@ struct ArticleContext {
             }
             // "Neoclouds rent out Nvidia GPUs": when the only company named is the maker of the
             // chips, nobody is buying anything.
-            if rule.type == .gpuPurchase, !actors.isEmpty, actors.allSatisfy({ vendors.contains($0.name) }) { continue }
+            if rule.type == .gpuPurchase, !actors.isEmpty,
+               actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) { continue }
             if actors.isEmpty {
                 // Borrow the article's company only where the sentence plausibly continues its
                 // story: in the headline and lead, or when the sentence carries a figure.

@@ -21,13 +21,16 @@ public struct EntityDefinition: Sendable {
     public var aliases: [String: [String]]
     /// Aliases matched case-sensitively (ordinary words such as "Arm" or "Meta").
     public var exact: [String]
+    /// For a country: the regulator entity that acts for it ("Japan restricts exports").
+    public var government: String?
 
-    public init(name: String, ticker: String?, kind: EntityKind, aliases: [String: [String]], exact: [String]) {
+    public init(name: String, ticker: String?, kind: EntityKind, aliases: [String: [String]], exact: [String], government: String? = nil) {
         self.name = name
         self.ticker = ticker
         self.kind = kind
         self.aliases = aliases
         self.exact = exact
+        self.government = government
     }
 }
 
@@ -135,7 +138,7 @@ public struct RuleSet: Sendable {
     mutating func readEntities(_ node: Node, _ r: YAMLReader) throws {
         let top = try r.fields(node, allowed: ["entities", "products"], what: "an entities file")
         for e in try r.list(top["entities"], "entities") {
-            let f = try r.fields(e, allowed: ["name", "ticker", "kind", "aliases", "aliases_en", "aliases_de", "exact"], what: "an entity")
+            let f = try r.fields(e, allowed: ["name", "ticker", "kind", "aliases", "aliases_en", "aliases_de", "exact", "government"], what: "an entity")
             let name = try r.string(f["name"], "name")
             let kindText = try r.optionalString(f["kind"], "kind") ?? "company"
             guard let kind = EntityKind(rawValue: kindText) else {
@@ -145,7 +148,8 @@ public struct RuleSet: Sendable {
             for lang in ["en", "de"] { aliases[lang] = try r.strings(f["aliases_\(lang)"], "aliases_\(lang)") }
             let exact = try r.strings(f["exact"], "exact")
             if aliases.values.allSatisfy(\.isEmpty) && exact.isEmpty { aliases["any"] = [name] }
-            entities.append(EntityDefinition(name: name, ticker: try r.optionalString(f["ticker"], "ticker"), kind: kind, aliases: aliases, exact: exact))
+            entities.append(EntityDefinition(name: name, ticker: try r.optionalString(f["ticker"], "ticker"), kind: kind, aliases: aliases, exact: exact,
+                                             government: try r.optionalString(f["government"], "government")))
         }
         for p in try r.list(top["products"], "products") {
             let f = try r.fields(p, allowed: ["name", "vendor", "category", "aliases", "exact"], what: "a product")
@@ -263,6 +267,10 @@ public struct RuleSet: Sendable {
             seen[rule.type] = rule.file
         }
         let companyNames = Set(entities.map(\.name))
+        let regulators = Set(entities.filter { $0.kind == .regulator }.map(\.name))
+        for e in entities where e.government != nil && !regulators.contains(e.government!) {
+            throw RuleError(file: "Rules/entities", line: 0, reason: "entity \(e.name): government '\(e.government!)' is not a regulator entity")
+        }
         for p in products where p.vendor != nil && !companyNames.contains(p.vendor!) {
             throw RuleError(file: "Rules/entities", line: 0, reason: "product \(p.name): vendor '\(p.vendor!)' is not a known entity")
         }
