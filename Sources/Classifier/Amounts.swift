@@ -223,7 +223,28 @@ struct AmountReader {
             guard let code else { i = max(i + 1, j); continue }
             var lo: Double? = v1 * factor
             var hi: Double? = (v2 ?? v1) * factor
-            if v2 == nil {
+            // "$38 billion to $42 billion", "between $25.0 billion and $25.8 billion",
+            // "zwischen 30 Milliarden und 35 Milliarden Euro": the second end has its own scale.
+            if v2 == nil, j + 1 < tokens.count {
+                let connector = tokens[j].folded
+                let between = precededBy(tokens, first, [["between"], ["zwischen"]])
+                if ["-", "–", "to", "bis"].contains(connector) || (between && ["and", "und"].contains(connector)) {
+                    var k = j + 1
+                    // Skip a repeated currency sign ("$", "US$", "€") before the second number.
+                    while k < tokens.count, k <= j + 2, tokens[k].kind == .symbol || tokens[k].folded == "us" { k += 1 }
+                    if k < tokens.count, tokens[k].kind == .number, let v = number(tokens[k].folded, language: language) {
+                        var f2 = factor
+                        var m = k + 1
+                        if let f = scale(m < tokens.count ? tokens[m] : nil, language) { f2 = f; m += 1 }
+                        if m < tokens.count, let wc = wordCurrency(tokens, at: m), wc.code == code { m = wc.end }
+                        if v * f2 >= v1 * factor {
+                            hi = v * f2
+                            j = m
+                        }
+                    }
+                }
+            }
+            if lo == hi {
                 if precededBy(tokens, first, Self.upTo) { lo = nil }
                 else if precededBy(tokens, first, Self.atLeast) { hi = nil }
             }

@@ -89,6 +89,9 @@ let classifier = Classifier(rules: shippedRules)
         ("Mistral sammelt 600 Millionen Euro ein.", "de", Money(min: 6e8, max: 6e8, currency: "EUR")),
         ("The deal is worth US$2.3 billion.", "en", Money(min: 2.3e9, max: 2.3e9, currency: "USD")),
         ("Die Investition beträgt 2 Billionen Dollar.", "de", Money(min: 2e12, max: 2e12, currency: "USD")),
+        ("TSMC forecast revenue of between $25.0 billion and $25.8 billion.", "en", Money(min: 2.5e10, max: 2.58e10, currency: "USD")),
+        ("Capex will be $38 billion to $42 billion.", "en", Money(min: 3.8e10, max: 4.2e10, currency: "USD")),
+        ("Der Umsatz soll zwischen 30 und 35 Milliarden Euro liegen.", "de", Money(min: 3e10, max: 3.5e10, currency: "EUR")),
     ])
     func readsMoney(text: String, lang: String, expected: Money) {
         #expect(amount(text, lang) == expected)
