@@ -16,6 +16,8 @@ public struct Classifier: Sendable {
         case trigger(Int)   // rule index
         case veto(Int)      // rule index
         case cue(EventStatus)
+        /// Marks a sentence as history ("since 2019", "hatte … erhalten"): its figures are not the news.
+        case background
         /// At the start of a line: the line is boilerplate ("Related reading: …").
         case boilerplate
         /// At the start of a line: this line and all after it are boilerplate ("Disclaimer: …").
@@ -97,6 +99,7 @@ public struct Classifier: Sendable {
         for (status, perLanguage) in rules.lexicon.status {
             for (lang, list) in perLanguage { for t in list { add(t, .cue(status), lang) } }
         }
+        for (lang, list) in rules.lexicon.background { for t in list { add(t, .background, lang) } }
         for p in rules.lexicon.boilerplatePrefixes { add(p.hasSuffix("*") ? p : p + "*", .boilerplate, nil) }
         for p in rules.lexicon.cutAfter { add(p.hasSuffix("*") ? p : p + "*", .cut, nil) }
         self.phrases = phrases

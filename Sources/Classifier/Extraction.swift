@@ -99,8 +99,10 @@ struct ArticleContext {
         var vetoed: Set<Int> = []
         var cues: [(EventStatus, Found)] = []
         var names: [Found] = []
+        var background: Found?
         for f in found {
             switch f.kind {
+            case .background: background = background ?? f
             case .trigger(let r): if triggers[r] == nil { triggers[r] = f }
             case .veto(let r): vetoed.insert(r)
             case .cue(let s): cues.append((s, f))
@@ -194,6 +196,11 @@ struct ArticleContext {
                     why("the only amount is a valuation, not the sum itself")
                 }
             }
+            if let background, !rule.requires.contains(.amount), amount != nil {
+                // "…, when Microsoft invested $1 billion in OpenAI": history, not this event's figure.
+                amount = nil
+                why("amount ignored: the sentence tells history (\"\(classifier.phrases[background.phrase].text)\")")
+            }
             if rule.requires.contains(.amount) && amount == nil { continue }
             var quantity: Quantity?
             if rule.type == .gpuPurchase || rule.requires.contains(.quantity) {
@@ -216,11 +223,12 @@ struct ArticleContext {
             if amount != nil || quantity != nil { confidence += 0.1 }
             if actors.count >= 2 { confidence += 0.05 }
             if eventStatus == .rumor { confidence -= 0.1 }
+            if background != nil { confidence -= 0.3 }
             confidence = min(0.99, max(0.05, confidence))
             confidence = (confidence * 100).rounded() / 100
             why("confidence \(confidence): base \(rule.confidence)" + (amount != nil || quantity != nil ? ", +0.10 figure found" : "")
                            + (actors.count >= 2 ? ", +0.05 several actors" : "") + (eventStatus == .rumor ? ", -0.10 rumour" : "")
-                           + (borrowedActor ? ", -0.15 actor from context" : ""))
+                           + (borrowedActor ? ", -0.15 actor from context" : "") + (background != nil ? ", -0.30 history" : ""))
             events.append(Event(type: rule.type, actors: actors, amount: amount, quantity: quantity, product: product, status: eventStatus,
                                 confidence: confidence, evidence: sentence, spans: spans.sorted { $0.start < $1.start },
                                 ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons))

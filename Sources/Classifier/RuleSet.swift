@@ -94,6 +94,8 @@ public struct Lexicon: Sendable {
     public var currencies: [Currency] = []
     public var boilerplatePrefixes: [String] = []
     public var cutAfter: [String] = []
+    /// Cues that a sentence tells history, not news, per language.
+    public var background: [String: [String]] = [:]
     /// Words that make a number a count of chips ("GPUs", "Grafikprozessoren"), all languages.
     public var units: [String] = []
 }
@@ -163,7 +165,7 @@ public struct RuleSet: Sendable {
     }
 
     mutating func readLexicon(_ node: Node, _ r: YAMLReader) throws {
-        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "units"], what: "a lexicon file")
+        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "units", "background"], what: "a lexicon file")
         for (key, status) in [("denial", EventStatus.denied), ("rumor", .rumor), ("hedge", .reported), ("plan", .planned)] {
             if let n = top[key] { lexicon.status[status, default: [:]].merge(try r.perLanguage(n, key)) { $0 + $1 } }
         }
@@ -182,6 +184,7 @@ public struct RuleSet: Sendable {
         lexicon.boilerplatePrefixes += try r.strings(top["line_prefixes"], "line_prefixes")
         lexicon.cutAfter += try r.strings(top["cut_after"], "cut_after")
         lexicon.units += try r.perLanguage(top["units"], "units").values.joined()
+        lexicon.background.merge(try r.perLanguage(top["background"], "background")) { $0 + $1 }
     }
 
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String) throws -> EventRule {
