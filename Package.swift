@@ -26,8 +26,9 @@ let package = Package(
         .target(name: "Classifier", dependencies: ["TrackerModel", "Yams"], swiftSettings: v5),
         .target(name: "Store", dependencies: ["TrackerModel", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .target(name: "TrackerKit", dependencies: ["TrackerModel", "Fetcher", "FeedParser", "Classifier", "Store"], swiftSettings: v5),
-        .executableTarget(name: "tracker", dependencies: ["TrackerKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: v5),
-        .executableTarget(name: "tracker-bench", dependencies: ["TrackerKit", "TrackerTesting"], swiftSettings: v5),
+        .executableTarget(name: "tracker", dependencies: ["TrackerKit", "TrackerModel", "FeedParser", "Classifier", "Store", "Fetcher",
+                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: v5),
+        .executableTarget(name: "tracker-bench", dependencies: ["TrackerKit", "TrackerTesting", "TrackerModel", "FeedParser", "Classifier", "Store", "Fetcher"], swiftSettings: v5),
         .target(name: "TrackerTesting", dependencies: ["TrackerKit"], swiftSettings: v5),
 
         .testTarget(name: "FeedParserTests", dependencies: ["FeedParser", "TrackerTesting"], exclude: ["Fixtures"], swiftSettings: v5),

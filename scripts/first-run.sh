@@ -14,7 +14,7 @@ $tracker rules lint
 $tracker feeds import Feeds/*.opml
 $tracker ingest Feeds/samples
 echo
-echo "Events in the user's seed article (../shared/seed), with reasons:"
+echo "Events in the user's seed article (../shared/seed):"
 if [ -f ../shared/seed/seed-article-de.txt ]; then
   { echo "LANG: de"; echo; printf "TITLE: "; cat ../shared/seed/seed-article-de.txt; } | $tracker classify -
 fi

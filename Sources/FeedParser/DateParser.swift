@@ -167,13 +167,23 @@ public enum DateParser {
             let c = chars[k]
             if c.isNumber, c.isASCII {
                 var v = 0, digits = 0
-                while k < chars.count, chars[k].isASCII, let d = chars[k].wholeNumberValue { v = v * 10 + d; digits += 1; k += 1 }
+                while k < chars.count, chars[k].isASCII, let d = chars[k].wholeNumberValue {
+                    digits += 1
+                    guard digits <= 9 else { return nil }   // no date part is that long; no overflow
+                    v = v * 10 + d
+                    k += 1
+                }
                 if time == nil, k < chars.count, chars[k] == ":", digits <= 2 {
                     var parts = [v]
                     while k < chars.count, chars[k] == ":" {
                         k += 1
                         var p = 0, pd = 0
-                        while k < chars.count, chars[k].isASCII, let d = chars[k].wholeNumberValue { p = p * 10 + d; pd += 1; k += 1 }
+                        while k < chars.count, chars[k].isASCII, let d = chars[k].wholeNumberValue {
+                            pd += 1
+                            guard pd <= 4 else { return nil }
+                            p = p * 10 + d
+                            k += 1
+                        }
                         guard pd > 0 else { return nil }
                         parts.append(p)
                     }
@@ -213,7 +223,7 @@ public enum DateParser {
                         minutes += mm
                         t += 1
                     }
-                    offset = (offset == 0 ? 0 : offset) + sign * minutes
+                    offset += sign * minutes
                     t += 1
                 }
             case .number(let v, let digits, let next):

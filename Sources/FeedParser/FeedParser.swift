@@ -143,7 +143,7 @@ struct FeedMapper {
         return ParsedFeed(format: format, encoding: "UTF-8", title: clean(text(channel.child("title", ""))), siteURL: site,
                           description: clean(text(channel.child("description", ""))),
                           language: text(channel.child("language", "")) ?? text(channel.child("language", NS.dc)),
-                          ttlMinutes: text(channel.child("ttl", "")).flatMap { Int($0) }, items: items, warnings: warnings)
+                          ttlMinutes: text(channel.child("ttl", "")).flatMap { Int($0) }.map { min(max($0, 0), 7 * 24 * 60) }, items: items, warnings: warnings)
     }
 
     /// RSS `<author>` is "email (Name)" by the spec; people want the name.

@@ -361,9 +361,17 @@ private struct ReaderState {
         } else if declaredEntities.isEmpty {
             decodeXMLText(slice, into: &textBuffers[depth])
         } else {
-            var text = Array(slice)
-            for name in declaredEntities {
-                while let r = text.firstRange(of: name) { text.removeSubrange(r) }
+            // One pass: copy, skipping every reference to a declared entity.
+            var text: [UInt8] = []
+            text.reserveCapacity(slice.count)
+            var k = 0
+            while k < slice.count {
+                if slice[k] == amp, let name = declaredEntities.first(where: { k + $0.count <= slice.count && slice[k..<(k + $0.count)].elementsEqual($0) }) {
+                    k += name.count
+                } else {
+                    text.append(slice[k])
+                    k += 1
+                }
             }
             text.withUnsafeBufferPointer { decodeXMLText($0, into: &textBuffers[depth]) }
         }

@@ -249,10 +249,19 @@ public final class Fetcher {
                 let host = Self.hostKey(requests[i].url)
                 if perHost[host, default: 0] >= options.perHost { skipped.append(i); continue }
                 let t = Transfer(request: requests[i], index: i, host: host, limit: options.maxBodyBytes, refusePrivate: options.refusePrivateAddresses)
-                guard let handle = configure(t) else { continue }
+                guard let handle = configure(t), curl_multi_add_handle(multi, handle) == CURLM_OK else {
+                    if let handle = t.handle {
+                        curl_easy_cleanup(handle)
+                        curl_slist_free_all(t.headerList)
+                        Unmanaged.passUnretained(t).release()
+                    }
+                    results[i] = FetchResponse(request: requests[i], status: 0, finalURL: requests[i].url, headers: [:], body: [], redirects: [],
+                                               error: .transfer("libcurl could not start the transfer"), seconds: 0)
+                    done += 1
+                    continue
+                }
                 active[handle] = t
                 perHost[host, default: 0] += 1
-                curl_multi_add_handle(multi, handle)
             }
             // Requests for busy hosts wait at the front of the queue for their turn.
             if !skipped.isEmpty {
@@ -340,8 +349,6 @@ public final class Fetcher {
             if t.status >= 400 { error = .http(t.status) }
         case CURLE_WRITE_ERROR where t.tooLarge:
             error = .tooLarge(t.limit)
-        case CURLE_COULDNT_CONNECT where t.refusedAddress, CURLE_COULDNT_RESOLVE_HOST where t.refusedAddress:
-            error = .privateAddress(Self.hostKey(t.request.url))
         case CURLE_UNSUPPORTED_PROTOCOL:
             error = .refusedScheme("a redirect to \(t.redirects.last?.location ?? "another protocol")")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:

@@ -8,10 +8,11 @@ public enum PollSchedule {
     public static let firstBackoff: TimeInterval = 5 * 60
     public static let maxBackoff: TimeInterval = 24 * 60 * 60
 
-    /// After a successful poll.
+    /// After a successful poll. Publisher hints are honoured up to a day: a feed that asks
+    /// for a week between polls is still polled daily.
     public static func next(after now: Date, headers: [String: String], ttlMinutes: Int?, interval: TimeInterval = defaultInterval) -> Date {
         var wait = interval
-        if let ttl = ttlMinutes { wait = max(wait, TimeInterval(ttl * 60)) }
+        if let ttl = ttlMinutes { wait = max(wait, TimeInterval(ttl) * 60) }
         if let cc = headers["cache-control"], let age = maxAge(cc) { wait = max(wait, age) }
         if let expires = headers["expires"].flatMap(httpDate) { wait = max(wait, expires.timeIntervalSince(now)) }
         return now.addingTimeInterval(min(wait, maxBackoff))
@@ -21,15 +22,16 @@ public enum PollSchedule {
     /// that feeds failing together do not retry together; never before `Retry-After`.
     public static func backoff(after now: Date, errors: Int, headers: [String: String] = [:], jitter: Double = Double.random(in: -0.1...0.1)) -> Date {
         let exponent = Double(max(0, min(errors - 1, 20)))
-        var wait = min(firstBackoff * pow(2, exponent), maxBackoff) * (1 + jitter)
+        var wait = min(firstBackoff * pow(2, exponent) * (1 + jitter), maxBackoff)
         if let retry = headers["retry-after"].flatMap({ retryAfter($0, now: now) }) { wait = max(wait, retry) }
-        return now.addingTimeInterval(wait)
+        return now.addingTimeInterval(min(wait, maxBackoff))
     }
 
-    /// `Retry-After` is either seconds or an HTTP date.
+    /// `Retry-After` is either whole seconds or an HTTP date; capped at a day like everything else.
     public static func retryAfter(_ value: String, now: Date) -> TimeInterval? {
-        if let seconds = Double(value.trimmingCharacters(in: .whitespaces)) { return max(0, seconds) }
-        return httpDate(value).map { max(0, $0.timeIntervalSince(now)) }
+        let v = value.trimmingCharacters(in: .whitespaces)
+        if !v.isEmpty, v.allSatisfy(\.isASCII), v.allSatisfy(\.isNumber) { return min(Double(v.prefix(9)) ?? maxBackoff, maxBackoff) }
+        return httpDate(v).map { min(max(0, $0.timeIntervalSince(now)), maxBackoff) }
     }
 
     static func maxAge(_ cacheControl: String) -> TimeInterval? {

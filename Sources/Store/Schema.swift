@@ -88,6 +88,9 @@ enum Schema {
                 CREATE INDEX feeds_due ON feeds(disabled, next_poll_at);
                 """)
         }
+        migrator.registerMigration("v4-events-by-time") { db in
+            try db.execute(sql: "CREATE INDEX events_time ON events(occurred_at)")
+        }
         return migrator
     }
 }

@@ -72,14 +72,31 @@ public final class TrackerStore: @unchecked Sendable {
         }
     }
 
+    /// Every database failure leaves the store as a `StoreError`: the pipeline tells "the
+    /// database failed, stop the run" from "this feed failed, go on" by that type alone.
+    private func writing<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.write(body) } catch let e as StoreError { throw e } catch { throw StoreError(description: "database \(path): \(error)") }
+    }
+
+    private func reading<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch let e as StoreError { throw e } catch { throw StoreError(description: "database \(path): \(error)") }
+    }
+
     // MARK: Feeds
 
     /// Adds the feed or updates its labels; returns its id. Fetch state is left alone.
     /// A feed that is not `pollable` (local files read by `tracker ingest`) is stored disabled.
     @discardableResult
     public func upsertFeed(_ feed: Feed, pollable: Bool = true) throws -> Int64 {
-        try pool.write { db in
+        try writing { db in
             if var existing = try FeedRecord.filter(Column("url") == feed.url).fetchOne(db) {
+                if pollable && existing.disabled {
+                    // Subscribing again is how a user brings back a feed that was gone (410).
+                    existing.disabled = false
+                    existing.consecutiveErrors = 0
+                    existing.nextPollAt = nil
+                    existing.lastError = nil
+                }
                 existing.title = feed.title ?? existing.title
                 existing.siteUrl = feed.siteURL ?? existing.siteUrl
                 existing.category = feed.category ?? existing.category
@@ -100,11 +117,11 @@ public final class TrackerStore: @unchecked Sendable {
 
     /// Removes the subscription; its articles stay (their feed becomes unknown).
     public func removeFeed(url: String) throws -> Bool {
-        try pool.write { db in try FeedRecord.filter(Column("url") == url).deleteAll(db) > 0 }
+        try writing { db in try FeedRecord.filter(Column("url") == url).deleteAll(db) > 0 }
     }
 
     public func feeds() throws -> [StoredFeed] {
-        try pool.read { db in
+        try reading { db in
             let counts = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT feed_id, COUNT(*) AS n FROM articles WHERE feed_id IS NOT NULL GROUP BY feed_id")
                 .map { (($0["feed_id"] as Int64), ($0["n"] as Int)) })
             return try FeedRecord.order(Column("category"), Column("title"), Column("url")).fetchAll(db).map {
@@ -115,22 +132,26 @@ public final class TrackerStore: @unchecked Sendable {
 
     /// Feeds to poll now: enabled, and due (or all enabled ones with `includeNotDue`).
     public func dueFeeds(now: Date, includeNotDue: Bool = false) throws -> [FeedState] {
-        try pool.read { db in
+        try reading { db in
             var request = FeedRecord.filter(Column("disabled") == false)
             if !includeNotDue { request = request.filter(Column("next_poll_at") == nil || Column("next_poll_at") <= now) }
             return try request.order(Column("id")).fetchAll(db).map(\.state)
         }
     }
 
+    public func feedExists(url: String) throws -> Bool {
+        try reading { db in try FeedRecord.filter(Column("url") == url).isEmpty(db) == false }
+    }
+
     public func feedStates() throws -> [FeedState] {
-        try pool.read { db in try FeedRecord.order(Column("disabled"), Column("next_poll_at"), Column("url")).fetchAll(db).map(\.state) }
+        try reading { db in try FeedRecord.order(Column("disabled"), Column("next_poll_at"), Column("url")).fetchAll(db).map(\.state) }
     }
 
     /// One poll's outcome for one feed, in one transaction: its new articles with their events
     /// and the feed's new fetch state. A crash leaves either all of it or none.
     @discardableResult
     public func savePoll(_ state: FeedState, articles: [Article] = [], classify: ((Article) -> [Event])? = nil) throws -> SaveResult {
-        try pool.write { db in
+        try writing { db in
             let result = try save(articles, feedID: state.id, classify: classify, db)
             try update(state, db)
             return result
@@ -141,11 +162,12 @@ public final class TrackerStore: @unchecked Sendable {
     /// transaction: a cycle of 2,000 304s should not cost 2,000 commits.
     public func saveStates(_ states: [FeedState]) throws {
         guard !states.isEmpty else { return }
-        try pool.write { db in for s in states { try update(s, db) } }
+        try writing { db in for s in states { try update(s, db) } }
     }
 
+    /// A feed removed while it was being polled is simply not updated.
     func update(_ state: FeedState, _ db: Database) throws {
-        var record = try FeedRecord.fetchOne(db, key: state.id) ?? { throw StoreError(description: "feed \(state.url) no longer exists") }()
+        guard var record = try FeedRecord.fetchOne(db, key: state.id) else { return }
         // A permanent move is applied only if no other subscription already has that URL.
         if state.url != record.url, try FeedRecord.filter(Column("url") == state.url).isEmpty(db) { record.url = state.url }
         record.etag = state.etag
@@ -172,7 +194,7 @@ public final class TrackerStore: @unchecked Sendable {
     /// new article; they are written in the same transaction, so neither is ever stored alone.
     @discardableResult
     public func saveArticles(_ articles: [Article], feedID: Int64?, classify: ((Article) -> [Event])? = nil) throws -> SaveResult {
-        try pool.write { db in try save(articles, feedID: feedID, classify: classify, db) }
+        try writing { db in try save(articles, feedID: feedID, classify: classify, db) }
     }
 
     func save(_ articles: [Article], feedID: Int64?, classify: ((Article) -> [Event])?, _ db: Database) throws -> SaveResult {
@@ -203,6 +225,8 @@ public final class TrackerStore: @unchecked Sendable {
             let sameURL = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE canonical_url = ? LIMIT 1")
             if try Int.fetchOne(sameURL, arguments: [url]) != nil { return true }
         }
+        // Short items ("Daily briefing") repeat their text legitimately: content identity needs content.
+        guard a.title.utf8.count + a.text.utf8.count >= 160 else { return false }
         let sameContent = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE fingerprint = ? LIMIT 1")
         return try Int.fetchOne(sameContent, arguments: [a.fingerprint]) != nil
     }
@@ -234,24 +258,33 @@ public final class TrackerStore: @unchecked Sendable {
 
     /// Stored events, newest first, with their actors.
     public func events(type: String? = nil, limit: Int = 1000) throws -> [StoredEvent] {
-        try pool.read { db in
+        try reading { db in
             var sql = "SELECT e.*, a.title AS article_title, a.url AS article_url FROM events e JOIN articles a ON a.id = e.article_id"
             var args: [DatabaseValueConvertible?] = []
             if let type { sql += " WHERE e.type = ?"; args.append(type) }
             sql += " ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?"
             args.append(limit)
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)!)
-            return try rows.map { row in
+            let ids = rows.map { $0["id"] as Int64 }
+            var actorsByEvent: [Int64: [Actor]] = [:]
+            if !ids.isEmpty {
+                let marks = ids.map { _ in "?" }.joined(separator: ",")
+                for a in try Row.fetchAll(db, sql: "SELECT event_id, name, ticker, role FROM event_actors WHERE event_id IN (\(marks)) ORDER BY rowid",
+                                          arguments: StatementArguments(ids)) {
+                    actorsByEvent[a["event_id"], default: []].append(Actor(name: a["name"], ticker: a["ticker"], role: a["role"]))
+                }
+            }
+            return rows.compactMap { row -> StoredEvent? in
                 let id: Int64 = row["id"]
-                let actors = try Row.fetchAll(db, sql: "SELECT name, ticker, role FROM event_actors WHERE event_id = ? ORDER BY rowid", arguments: [id])
-                    .map { Actor(name: $0["name"], ticker: $0["ticker"], role: $0["role"]) }
+                let actors = actorsByEvent[id] ?? []
+                guard let type = EventType(rawValue: row["type"]), let status = EventStatus(rawValue: row["status"]) else { return nil }
                 let currency: String? = row["currency"]
                 let unit: String? = row["quantity_unit"]
                 return StoredEvent(id: id, occurred: row["occurred_at"], articleTitle: row["article_title"], articleURL: row["article_url"],
-                                   event: Event(type: EventType(rawValue: row["type"]) ?? .partnership, actors: actors,
+                                   event: Event(type: type, actors: actors,
                                                 amount: currency.map { Money(min: row["amount_min"], max: row["amount_max"], currency: $0) },
                                                 quantity: unit.map { Quantity(value: row["quantity_value"], unit: $0) }, product: row["product"],
-                                                status: EventStatus(rawValue: row["status"]) ?? .reported, confidence: row["confidence"],
+                                                status: status, confidence: row["confidence"],
                                                 evidence: row["evidence"], spans: [], ruleID: row["rule_id"], rulesetVersion: row["ruleset_version"],
                                                 language: row["language"], reasons: []))
             }
@@ -259,14 +292,14 @@ public final class TrackerStore: @unchecked Sendable {
     }
 
     public func eventCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
+        try reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
     }
 
     public func articleCount() throws -> Int {
-        try pool.read { db in try ArticleRecord.fetchCount(db) }
+        try reading { db in try ArticleRecord.fetchCount(db) }
     }
 
     public func articles(limit: Int = 1000) throws -> [Article] {
-        try pool.read { db in try ArticleRecord.order(Column("id")).limit(limit).fetchAll(db).map(\.article) }
+        try reading { db in try ArticleRecord.order(Column("id")).limit(limit).fetchAll(db).map(\.article) }
     }
 }

@@ -14,6 +14,11 @@ public struct IngestReport: Codable, Sendable {
     public var warnings: [String] = []
     /// Why the file could not be read as a feed; the other files go on.
     public var error: String?
+
+    public init(path: String, error: String? = nil) {
+        self.path = path
+        self.error = error
+    }
 }
 
 public enum TrackerFiles {
@@ -52,8 +57,14 @@ public struct TrackerError: Error, CustomStringConvertible {
 extension Pipeline {
     /// Local feed files through the same path as a poll: parse → dedup → classify → store.
     /// A bad file is reported with its reason and the rest go on.
-    public func ingest(paths: [String], now: Date = Date()) throws -> [IngestReport] {
-        try TrackerFiles.expand(paths).map { ingestFile($0, now: now) }
+    public func ingest(paths: [String], now: Date = Date()) -> [IngestReport] {
+        paths.flatMap { path -> [IngestReport] in
+            do {
+                return try TrackerFiles.expand([path]).map { ingestFile($0, now: now) }
+            } catch {
+                return [IngestReport(path: path, error: "\(error)")]
+            }
+        }
     }
 
     func ingestFile(_ path: String, now: Date) -> IngestReport {

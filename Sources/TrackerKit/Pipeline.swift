@@ -4,8 +4,7 @@ import Foundation
 import Store
 import TrackerModel
 
-/// The jobs of the tracker, each one readable top to bottom (ingest, and later poll and
-/// reclassify), over one store.
+/// The jobs of the tracker, each one readable top to bottom (poll, ingest), over one store.
 public struct Pipeline {
     public let store: TrackerStore
     public let classifier: Classifier?
@@ -17,8 +16,12 @@ public struct Pipeline {
 
     /// The step every job shares once it has a parsed feed: articles in, one transaction.
     func save(_ parsed: ParsedFeed, feedID: Int64, fetched: Date) throws -> SaveResult {
-        let articles = parsed.items.map { $0.article(fetched: fetched, feedLanguage: parsed.language) }
-        return try store.saveArticles(articles, feedID: feedID, classify: classify)
+        try store.saveArticles(articles(of: parsed, fetched: fetched, feedLanguage: nil), feedID: feedID, classify: classify)
+    }
+
+    /// A parsed feed's items as articles; the feed's declared language, else the subscription's.
+    func articles(of parsed: ParsedFeed, fetched: Date, feedLanguage: String?) -> [Article] {
+        parsed.items.map { $0.article(fetched: fetched, feedLanguage: parsed.language ?? feedLanguage) }
     }
 
     /// The events of an article, when the pipeline has rules.

@@ -44,14 +44,17 @@ extension Pipeline {
         for (feed, response) in zip(feeds, responses) {
             var state = feed
             state.lastPolledAt = now
-            followPermanentRedirects(response, &state, &summary)
             do {
+                try followPermanentRedirects(response, &state, &summary)
                 if try !record(response, state: &state, now: now, summary: &summary) { unchanged.append(state) }
             } catch let error as StoreError {
                 throw error   // the database itself failed: the run cannot go on
             } catch {
-                fail(&state, "\(error)", response: response, now: now, summary: &summary)
-                unchanged.append(state)
+                // Keep nothing of this response (validators included): the next poll fetches it afresh.
+                var failed = feed
+                failed.lastPolledAt = now
+                fail(&failed, "\(error)", response: response, now: now, summary: &summary)
+                unchanged.append(failed)
             }
         }
         try store.saveStates(unchanged)
@@ -83,12 +86,13 @@ extension Pipeline {
             return false
         }
         let parsed = try FeedParser.parse(response.body, httpCharset: response.charset, baseURL: response.finalURL)
-        let articles = parsed.items.map { $0.article(fetched: now, feedLanguage: parsed.language ?? state.language) }
+        let articles = articles(of: parsed, fetched: now, feedLanguage: state.language)
         state.etag = response.headers["etag"]
         state.lastModified = response.headers["last-modified"]
         state.title = state.title ?? parsed.title
         state.language = state.language ?? parsed.language
-        succeed(&state, status: "\(response.status) OK, \(parsed.items.count) items", response: response, ttl: parsed.ttlMinutes, now: now)
+        let warned = parsed.warnings.isEmpty ? "" : ", \(parsed.warnings.count) warning\(parsed.warnings.count == 1 ? "" : "s"): \(parsed.warnings[0])"
+        succeed(&state, status: "\(response.status) OK, \(parsed.items.count) items\(warned)", response: response, ttl: parsed.ttlMinutes, now: now)
         let saved = try store.savePoll(state, articles: articles, classify: classify)
         summary.newArticles += saved.new
         summary.duplicates += saved.duplicates
@@ -116,7 +120,7 @@ extension Pipeline {
     /// A chain of 301/308 moves the feed only when the same target is seen on two
     /// consecutive polls (a misconfigured server for a day must not lose the subscription);
     /// any 302/307 in the chain means "temporary" and changes nothing.
-    private func followPermanentRedirects(_ response: FetchResponse, _ state: inout FeedState, _ summary: inout PollSummary) {
+    private func followPermanentRedirects(_ response: FetchResponse, _ state: inout FeedState, _ summary: inout PollSummary) throws {
         let permanent = !response.redirects.isEmpty && response.redirects.allSatisfy { $0.status == 301 || $0.status == 308 }
         guard permanent, response.error == nil else {
             state.redirectCandidate = nil
@@ -127,8 +131,12 @@ extension Pipeline {
         state.redirectSeen = state.redirectCandidate == target ? state.redirectSeen + 1 : 1
         state.redirectCandidate = target
         if state.redirectSeen >= 2 {
-            summary.moved.append("\(state.url) -> \(target)")
-            state.url = target
+            if try store.feedExists(url: target) {
+                summary.moved.append("\(state.url) -> \(target) (not moved: already subscribed to \(target))")
+            } else {
+                summary.moved.append("\(state.url) -> \(target)")
+                state.url = target
+            }
             state.redirectCandidate = nil
             state.redirectSeen = 0
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Classifier
 import Foundation
+import TrackerKit
 import TrackerModel
 
 extension Tracker {
@@ -26,7 +27,7 @@ extension Tracker {
         func run() throws {
             let classifier = try global.loadClassifier()
             let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
-            guard let data else { throw ValidationError("cannot read \(file)") }
+            guard let data else { throw TrackerError("cannot read \(file)") }
             let text = String(decoding: data, as: UTF8.self)
             var article = CorpusArticle(text)
             if article.title.isEmpty && article.url == nil && article.language == nil {
@@ -102,7 +103,7 @@ extension Tracker {
             do {
                 result = try Evaluation.run(classifier: try global.loadClassifier(), articlesDirectory: URL(fileURLWithPath: articles),
                                             labelsFile: URL(fileURLWithPath: labels))
-            } catch let e as RuleError { throw ValidationError("\(e)") }
+            } catch let e as RuleError { throw TrackerError("\(e)") }
             if format == .json {
                 var r = result
                 if !showErrors { r.errors = [] }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FeedParser
 import Foundation
 import TrackerKit
+import Store
 import TrackerModel
 
 extension Tracker {
@@ -53,7 +54,7 @@ extension Tracker {
             @Argument(help: "The feed URL as listed by `tracker feeds list`.") var url: String
 
             func run() throws {
-                guard try global.openStore().removeFeed(url: url) else { throw ValidationError("no such feed: \(url)") }
+                guard try global.openStore().removeFeed(url: url) else { throw TrackerError("no such feed: \(url)") }
                 if !global.quiet { print("removed \(url)") }
             }
         }
@@ -65,25 +66,65 @@ extension Tracker {
 
             func run() throws {
                 let store = try global.openStore()
-                var total = 0
+                var total = 0, failed = 0
                 for file in files {
                     let feeds: [Feed]
-                    do { feeds = try OPML.parse(try TrackerFiles.read(file)) } catch { throw ValidationError("\(file): \(error)") }
+                    do {
+                        feeds = try OPML.parse(try TrackerFiles.read(file))
+                    } catch {
+                        Terminal.warn("error: \(file): \(error)")   // the other files still count
+                        failed += 1
+                        continue
+                    }
                     for feed in feeds { try store.upsertFeed(feed) }
                     total += feeds.count
                     if !global.quiet { print("\(file): \(feeds.count) feeds") }
                 }
                 if !global.quiet { print("imported \(total) feeds") }
+                if failed > 0 { throw ExitCode(1) }
             }
         }
 
         struct Export: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print all subscriptions as OPML 2.0.")
+            static let configuration = CommandConfiguration(abstract: "Print all subscriptions (http and https feeds) as OPML 2.0.")
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                print(OPML.render(try global.openStore().feeds().map(\.feed)), terminator: "")
+                // Local files read by `ingest` are not subscriptions anyone could import elsewhere.
+                let feeds = try global.openStore().feeds().map(\.feed).filter { $0.url.hasPrefix("http://") || $0.url.hasPrefix("https://") }
+                print(OPML.render(feeds), terminator: "")
             }
+        }
+    }
+}
+
+extension Tracker.Feeds {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Health of every feed: last success, errors, next poll, last error in words.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            let states = try global.openStore().feedStates()
+            if format == .json {
+                print(try Terminal.json(states))
+                return
+            }
+            let now = Date()
+            func ago(_ d: Date?) -> String {
+                guard let d else { return "never" }
+                let s = now.timeIntervalSince(d)
+                return s < 0 ? "in " + span(-s) : span(s) + " ago"
+            }
+            func span(_ s: Double) -> String {
+                s < 90 ? "\(Int(s))s" : s < 5400 ? "\(Int(s / 60))m" : s < 172_800 ? "\(Int(s / 3600))h" : "\(Int(s / 86400))d"
+            }
+            print(Terminal.table(["feed", "last success", "errors", "next poll", "status"], states.map { f in
+                [f.title ?? f.url, ago(f.lastSuccessAt), "\(f.consecutiveErrors)", f.disabled ? "not polled" : (f.nextPollAt.map { $0 <= now ? "due" : ago($0) } ?? "due"),
+                 f.lastError ?? f.lastStatus ?? "not polled yet"]
+            }))
+            let failing = states.filter { $0.consecutiveErrors > 0 }.count
+            if !global.quiet { print("\(states.count) feeds, \(failing) failing, \(states.filter(\.disabled).count) not polled (gone or local)") }
         }
     }
 }

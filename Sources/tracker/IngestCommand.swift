@@ -18,7 +18,7 @@ extension Tracker {
 
         func run() throws {
             let pipeline = Pipeline(store: try global.openStore(), classifier: try global.loadClassifier())
-            let reports = try pipeline.ingest(paths: paths)
+            let reports = pipeline.ingest(paths: paths)
             if format == .json {
                 print(try Terminal.json(reports))
             } else if !global.quiet {

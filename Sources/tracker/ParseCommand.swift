@@ -20,7 +20,7 @@ extension Tracker {
             do {
                 feed = try FeedParser.parse(try TrackerFiles.read(file), baseURL: absolute)
             } catch {
-                throw ValidationError("\(file): \(error)")
+                throw TrackerError("\(file): \(error)")
             }
             for w in feed.warnings { Terminal.warn("warning: \(file): \(w)") }
             if (format ?? (Terminal.stdoutIsTerminal ? .table : .json)) == .json {

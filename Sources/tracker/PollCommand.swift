@@ -40,6 +40,7 @@ extension Tracker {
 
         func validate() throws {
             guard concurrency > 0, perHost > 0, timeout > 0 else { throw ValidationError("--concurrency, --per-host and --timeout must be positive") }
+            guard concurrency <= 256, timeout <= 3600 else { throw ValidationError("--concurrency is at most 256 and --timeout at most 3600 seconds") }
         }
 
         func run() throws {
@@ -75,37 +76,6 @@ extension Tracker {
                 print(String(format: "%d feeds polled, %d not modified, %d new articles, %d events, %d errors in %.1f s",
                              summary.feeds, summary.notModified, summary.newArticles, summary.events, summary.errors, summary.seconds))
             }
-        }
-    }
-}
-
-extension Tracker.Feeds {
-    struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Health of every feed: last success, errors, next poll, last error in words.")
-        @OptionGroup var global: GlobalOptions
-        @Option(help: "Output format: table or json.") var format: OutputFormat = .table
-
-        func run() throws {
-            let states = try global.openStore().feedStates()
-            if format == .json {
-                print(try Terminal.json(states))
-                return
-            }
-            let now = Date()
-            func ago(_ d: Date?) -> String {
-                guard let d else { return "never" }
-                let s = now.timeIntervalSince(d)
-                return s < 0 ? "in " + span(-s) : span(s) + " ago"
-            }
-            func span(_ s: Double) -> String {
-                s < 90 ? "\(Int(s))s" : s < 5400 ? "\(Int(s / 60))m" : s < 172_800 ? "\(Int(s / 3600))h" : "\(Int(s / 86400))d"
-            }
-            print(Terminal.table(["feed", "last success", "errors", "next poll", "status"], states.map { f in
-                [f.title ?? f.url, ago(f.lastSuccessAt), "\(f.consecutiveErrors)", f.disabled ? "not polled" : (f.nextPollAt.map { $0 <= now ? "due" : ago($0) } ?? "due"),
-                 f.lastError ?? f.lastStatus ?? "not polled yet"]
-            }))
-            let failing = states.filter { $0.consecutiveErrors > 0 }.count
-            if !global.quiet { print("\(states.count) feeds, \(failing) failing, \(states.filter(\.disabled).count) not polled (gone or local)") }
         }
     }
 }

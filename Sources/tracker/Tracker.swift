@@ -35,7 +35,7 @@ struct GlobalOptions: ParsableArguments {
         do {
             return Classifier(rules: try RuleSet.load(from: URL(fileURLWithPath: rulesPath)))
         } catch let e as RuleError {
-            throw ValidationError("rule error: \(e)")
+            throw TrackerError("rule error: \(e)")
         }
     }
 }

@@ -149,6 +149,15 @@ func utc(_ d: Date?) -> String? { d.map { iso.string(from: $0) } }
         #expect(feed.items[11].article(fetched: fetched, feedLanguage: nil).published == fetched)
     }
 
+    @Test func absurdDatesAndHintsAreRejectedNotCrashed() throws {
+        #expect(DateParser.parse("99999999999999999999999 Jan 2024") == nil)
+        #expect(DateParser.parse("1/20/99999999999999999999 11:14") == nil)
+        let huge = Array("<rss version=\"2.0\"><channel><title>t</title><ttl>9999999999999999999999999</ttl></channel></rss>".utf8)
+        #expect(try FeedParser.parse(huge).ttlMinutes == nil)
+        let big = Array("<rss version=\"2.0\"><channel><title>t</title><ttl>999999999</ttl></channel></rss>".utf8)
+        #expect(try FeedParser.parse(big).ttlMinutes == 7 * 24 * 60)
+    }
+
     @Test func seedArticleDateAndPMHours() {
         #expect(utc(DateParser.parse("1/20/2024 11:14:25 AM")) == "2024-01-20T11:14:25Z")
         #expect(utc(DateParser.parse("1/20/2024 1:14:25 PM")) == "2024-01-20T13:14:25Z")
@@ -231,8 +240,9 @@ func utc(_ d: Date?) -> String? { d.map { iso.string(from: $0) } }
         big += Array("</channel></rss>".utf8)
         #expect(throws: FeedError.limitExceeded("document is \(big.count) bytes, the limit is \(FeedLimits.default.maxBytes)")) { try FeedParser.parse(big) }
         let small = Array(big.prefix(200_000)) + Array("</channel></rss>".utf8)
-        #expect(throws: FeedError.self) { try FeedParser.parse(small, limits: FeedLimits(maxItems: 10)) }
-        #expect(throws: FeedError.self) { try FeedParser.parse(small, limits: FeedLimits(maxFieldBytes: 500)) }
+        let items = try FeedParser.parse(small).items.count
+        #expect(throws: FeedError.limitExceeded("\(items) items, the limit is 10")) { try FeedParser.parse(small, limits: FeedLimits(maxItems: 10)) }
+        #expect(throws: FeedError.limitExceeded("item \"Nvidia H100 order\" has a field over 500 bytes")) { try FeedParser.parse(small, limits: FeedLimits(maxFieldBytes: 500)) }
     }
 }
 

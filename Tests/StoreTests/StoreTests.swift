@@ -7,7 +7,9 @@ import TrackerTesting
 @Suite struct StoreTests {
     let dir = TempDirectory()
 
-    func article(_ guid: String, url: String? = nil, title: String = "Title", text: String = "Body", fingerprint: String? = nil) -> Article {
+    static let longText = String(repeating: "Nvidia ships Blackwell systems to cloud providers. ", count: 4)
+
+    func article(_ guid: String, url: String? = nil, title: String = "Title", text: String = longText, fingerprint: String? = nil) -> Article {
         Article(guid: guid, url: url, canonicalURL: url, title: title, text: text, author: nil, categories: ["AI"], language: "en",
                 published: Date(timeIntervalSince1970: 1_700_000_000), fetched: Date(timeIntervalSince1970: 1_700_000_100),
                 fingerprint: fingerprint ?? "fp-\(guid)")
@@ -45,6 +47,8 @@ import TrackerTesting
         // Same content reposted with a new guid and URL.
         #expect(try store.saveArticles([article("y2", url: "https://two.example/repost", fingerprint: "same")], feedID: two).duplicates == 1)
         #expect(try store.articleCount() == 1)
+        // Short recurring items ("Daily briefing") are not one story just because their text matches.
+        #expect(try store.saveArticles([article("d1", text: "Briefing", fingerprint: "brief"), article("d2", text: "Briefing", fingerprint: "brief")], feedID: two).new == 2)
     }
 
     @Test func removingAFeedKeepsItsArticles() throws {

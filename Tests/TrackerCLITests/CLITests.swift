@@ -48,9 +48,14 @@ import TrackerTesting
         let out = try TrackerProcess.run(["parse", PackagePaths.fixture("FeedParserTests", "not-a-feed.html").path])
         #expect(out.status != 0)
         #expect(out.stderr.contains("not a feed: an HTML page"))
+        #expect(out.stderr.split(separator: "\n").count == 1)
         let missing = try TrackerProcess.run(["ingest", "--db", db, "--rules", rules, "/no/such/file.xml"])
-        #expect(missing.status != 0)
+        #expect(missing.status == 1)
         #expect(missing.stderr.contains("no such file or folder: /no/such/file.xml"))
+        let badRules = try TrackerProcess.run(["rules", "lint", "--rules", "/no/such/rules"])
+        #expect(badRules.status == 1)
+        #expect(badRules.stderr.split(separator: "\n").count == 1)
+        #expect(badRules.stderr.contains("rule error: /no/such/rules:0: no rule files"))
     }
 
     @Test func feedsImportListExportAndRemove() throws {

@@ -109,6 +109,22 @@ func rss(_ items: [(String, String)], ttl: Int? = nil) -> [UInt8] {
         #expect(s.disabled)
         #expect(s.lastError?.contains("410 Gone") == true)
         #expect(try p.poll(now: now.addingTimeInterval(86400 * 7), all: true).feeds == 0)
+        // Subscribing again brings it back.
+        try p.store.upsertFeed(Feed(url: server.url("/old")))
+        let back = try state(p, server.url("/old"))
+        #expect(!back.disabled && back.consecutiveErrors == 0)
+        #expect(try p.poll(now: now.addingTimeInterval(86400 * 8)).feeds == 1)
+    }
+
+    @Test func aMoveOntoAnExistingSubscriptionKeepsBoth() throws {
+        let server = try LoopbackServer { r in r.path == "/old" ? .redirect(to: "/new", status: 301) : .init(body: .bytes(rss([("a", "y1")]))) }
+        let p = try pipeline()
+        try p.store.upsertFeed(Feed(url: server.url("/old")))
+        try p.store.upsertFeed(Feed(url: server.url("/new")))
+        _ = try p.poll(now: now)
+        let second = try p.poll(now: now, all: true)
+        #expect(second.moved.first?.contains("not moved: already subscribed") == true)
+        #expect(try p.store.feedStates().map(\.url).sorted() == [server.url("/new"), server.url("/old")])
     }
 
     @Test func permanentRedirectsMoveTheFeedOnlyAfterTwoPolls() throws {
