@@ -300,7 +300,7 @@ public struct Classifier: Sendable {
             merged.amount = merged.amount ?? loser.amount
             merged.quantity = merged.quantity ?? loser.quantity
             merged.product = merged.product ?? loser.product
-            out[k] = (merged, sentence)
+            out[k] = (merged, sentence)   // the window moves on with the latest telling of the event
         }
         return out.map(\.event)
     }

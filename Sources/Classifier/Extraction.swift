@@ -182,9 +182,7 @@ struct ArticleContext {
                 borrowedActor = true
                 why("actor \(e.name) taken from the article's headline and lead (the sentence names none)")
             }
-            if rule.requires.contains(.regulator) && !entityMentions.contains(where: { rules.entities[$0.entity].kind == .regulator }) && !actors.contains(where: { $0.role == "regulator" }) {
-                if !hasRegulatorWord(sentence) { continue }
-            }
+            if rule.requires.contains(.regulator) && !actors.contains(where: { $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) { continue }
             var amount: Money?
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
                 let all = allAmounts
@@ -234,11 +232,6 @@ struct ArticleContext {
                                 ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons))
         }
         return events
-    }
-
-    func hasRegulatorWord(_ sentence: String) -> Bool {
-        let s = sentence.lowercased()
-        return ["government", "regierung", "administration", "regulator", "behörde", "ministerium", "ministry", "washington", "commerce", "peking", "beijing", "white house", "weißes haus"].contains { s.contains($0) }
     }
 
     /// The strongest cue decides: denial > rumour > hedge (reported) > plan.

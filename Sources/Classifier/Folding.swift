@@ -1,9 +1,10 @@
 import Foundation
 
 /// Text as the matcher sees it: lower-case, accents and umlauts stripped (`Ü`→`u`, `ß`→`ss`),
-/// combining marks dropped (so NFD input folds like NFC), hyphens, slashes, quotes-free
-/// whitespace runs collapsed to one space. `origin[i]` is the byte offset in the original
-/// text of folded byte `i`, so matches map back to the evidence sentence.
+/// combining marks dropped (so NFD input folds like NFC), typographic quotes made ASCII, and
+/// hyphens, slashes and runs of whitespace turned into one space ("H100-GPUs" → "h100 gpus").
+/// `origin[i]` is the byte offset in the original text of folded byte `i`, so matches map
+/// back to the evidence sentence.
 struct FoldedText {
     var bytes: [UInt8]
     var origin: [Int32]

@@ -108,8 +108,13 @@ public struct RuleSet: Sendable {
     public var lexicon = Lexicon()
     /// Hash of every rule file's bytes: stored with each event, so one can tell which rules made it.
     public var version = ""
+    /// Event rule files left out by a lenient load, with why.
+    public var skipped: [RuleError] = []
 
-    public static func load(from directory: URL) throws -> RuleSet {
+    /// Loads and validates every rule file. With `skippingBrokenEventRules` (what `poll` and
+    /// `ingest` use), a broken `events/*.yaml` is left out and reported in `skipped`, so that one
+    /// bad rule never stops the others; `rules lint` and `rules test` load strictly.
+    public static func load(from directory: URL, skippingBrokenEventRules: Bool = false) throws -> RuleSet {
         var set = RuleSet()
         let fm = FileManager.default
         var files: [URL] = []
@@ -129,7 +134,12 @@ public struct RuleSet: Sendable {
             switch file.deletingLastPathComponent().lastPathComponent {
             case "entities": try set.readEntities(reader.load(text), reader)
             case "lexicon": try set.readLexicon(reader.load(text), reader)
-            default: set.rules.append(try readRule(reader.load(text), reader, fileName: file.deletingPathExtension().lastPathComponent))
+            default:
+                do {
+                    set.rules.append(try readRule(reader.load(text), reader, fileName: file.deletingPathExtension().lastPathComponent))
+                } catch let e as RuleError where skippingBrokenEventRules {
+                    set.skipped.append(e)
+                }
             }
         }
         set.version = String(hash, radix: 16)

@@ -7,9 +7,10 @@ enum TextSegmenter {
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "okt", "nov", "dec", "dez", "approx",
         "est", "gov", "sen", "rep", "gen", "tsd", "abs", "bn", "mn", "fig", "dt", "hr", "hrn", "fr", "bd",
     ]
-    static let monthNames: Set<String> = [
+    /// Words after which "19." is an ordinal, not the end of a sentence ("am 19. Januar", "im 3. Quartal").
+    static let wordsAfterOrdinal: Set<String> = [
         "januar", "februar", "marz", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember",
-        "jänner", "quartal", "jahrhundert", "platz", "stelle", "juni,",
+        "jänner", "quartal", "jahrhundert", "platz", "stelle",
     ]
 
     /// Sentences as byte ranges of `text`. A line break always ends a sentence; so does
@@ -65,7 +66,7 @@ enum TextSegmenter {
             var e = next
             while e < b.count && b[e] != 0x20 && b[e] != 0x2C { e += 1 }
             let following = String(decoding: b[next..<e], as: UTF8.self).lowercased()
-            return monthNames.contains(following)
+            return wordsAfterOrdinal.contains(following)
         }
         return false
     }

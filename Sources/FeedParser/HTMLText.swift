@@ -18,8 +18,6 @@ public enum HTMLText {
         }
     }
 
-    public static func text(_ html: Substring) -> String { text(String(html)) }
-
     /// No markup, no entities, no whitespace to tidy: the common case for titles.
     static func isAlreadyClean(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = s.first, let last = s.last, first != 0x20, last != 0x20 else { return s.isEmpty }

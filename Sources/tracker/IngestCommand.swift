@@ -17,7 +17,7 @@ extension Tracker {
         var paths: [String]
 
         func run() throws {
-            let pipeline = Pipeline(store: try global.openStore(), classifier: try global.loadClassifier())
+            let pipeline = Pipeline(store: try global.openStore(), classifier: try global.loadClassifier(lenient: true))
             let reports = pipeline.ingest(paths: paths)
             if format == .json {
                 print(try Terminal.json(reports))

@@ -58,7 +58,7 @@ extension Tracker {
             options.totalTimeout = timeout
             options.refusePrivateAddresses = refusePrivate
             if let userAgent { options.userAgent = userAgent }
-            let pipeline = Pipeline(store: try global.openStore(), classifier: try global.loadClassifier())
+            let pipeline = Pipeline(store: try global.openStore(), classifier: try global.loadClassifier(lenient: true))
             let showProgress = !global.quiet && isatty(2) == 1
             let summary = try pipeline.poll(all: all, fetcher: Fetcher(options: options)) { done, total in
                 if showProgress { FileHandle.standardError.write(Data("\r\(done)/\(total) feeds".utf8)) }

@@ -31,9 +31,12 @@ struct GlobalOptions: ParsableArguments {
 
     func openStore() throws -> TrackerStore { try TrackerStore(path: databasePath) }
 
-    func loadClassifier() throws -> Classifier {
+    /// `lenient`: a broken event rule file is skipped with a warning instead of stopping the job.
+    func loadClassifier(lenient: Bool = false) throws -> Classifier {
         do {
-            return Classifier(rules: try RuleSet.load(from: URL(fileURLWithPath: rulesPath)))
+            let rules = try RuleSet.load(from: URL(fileURLWithPath: rulesPath), skippingBrokenEventRules: lenient)
+            for problem in rules.skipped { Terminal.warn("warning: rule file skipped: \(problem)") }
+            return Classifier(rules: rules)
         } catch let e as RuleError {
             throw TrackerError("rule error: \(e)")
         }

@@ -174,6 +174,17 @@ let classifier = Classifier(rules: shippedRules)
         #expect(throws: RuleError.self) { _ = try load(event: "id: funding_round\ntriggers: {en: [raises]}\nrequires: [money]\n") }
     }
 
+    @Test func aLenientLoadSkipsOnlyTheBrokenEventRule() throws {
+        dir.write("entities/companies.yaml", "entities:\n  - name: Nvidia\n    aliases: [Nvidia]\n")
+        dir.write("events/funding_round.yaml", "id: funding_round\ntriggers: {en: [raises]}\n")
+        dir.write("events/acquisition.yaml", "id: acquisition\ntrigers: {en: [buys]}\n")
+        #expect(throws: RuleError.self) { _ = try RuleSet.load(from: dir.url) }
+        let lenient = try RuleSet.load(from: dir.url, skippingBrokenEventRules: true)
+        #expect(lenient.rules.map(\.type) == [.fundingRound])
+        #expect(lenient.skipped.map(\.file) == ["Rules/events/acquisition.yaml"])
+        #expect(Classifier(rules: lenient).classify(title: "", text: "Nvidia raises $1 billion.", language: "en").count == 1)
+    }
+
     @Test func aFailingEmbeddedTestIsReportedWithItsLine() throws {
         let set = try load(event: """
             id: funding_round
