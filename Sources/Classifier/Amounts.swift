@@ -218,6 +218,7 @@ struct AmountReader {
             var code: String?
             var first = i
             if i > 0, let sc = symbolCurrency(tokens, i - 1, b) { code = sc.code; first = sc.first }
+            else if i > 0, tokens[i - 1].kind == .word, let wc = wordCurrency(tokens, at: i - 1), wc.end == i { code = wc.code; first = i - 1 }  // "USD 5bn"
             if j < tokens.count, let wc = wordCurrency(tokens, at: j) { code = code ?? wc.code; j = wc.end }
             // "6.6 billion" after "$" is common; "10 Mrd. €" puts the symbol last.
             guard let code else { i = max(i + 1, j); continue }
