@@ -226,16 +226,31 @@ public final class Fetcher {
     /// `progress` is called after each transfer ends with (done, total).
     public func fetch(_ requests: [FetchRequest], progress: ((Int, Int) -> Void)? = nil) -> [FetchResponse] {
         var results = [FetchResponse?](repeating: nil, count: requests.count)
+        var done = 0
+        fetch(requests) { index, response in
+            results[index] = response
+            done += 1
+            progress?(done, requests.count)
+        }
+        return results.map { $0! }
+    }
+
+    /// Fetches every request and hands each response to `each` (with the request's index) as
+    /// soon as its transfer ends, so a caller can store it and let its body go: memory stays
+    /// bounded by the transfers in flight, not by the number of feeds.
+    public func fetch(_ requests: [FetchRequest], each: (Int, FetchResponse) -> Void) {
         var pending: [Int] = []
         for (i, r) in requests.enumerated() {
             if let refusal = Self.refusal(r.url) {
-                results[i] = FetchResponse(request: r, status: 0, finalURL: r.url, headers: [:], body: [], redirects: [], error: refusal, seconds: 0)
+                each(i, FetchResponse(request: r, status: 0, finalURL: r.url, headers: [:], body: [], redirects: [], error: refusal, seconds: 0))
             } else {
                 pending.append(i)
             }
         }
-        var done = requests.count - pending.count
-        guard !pending.isEmpty, let multi = curl_multi_init() else { return results.map { $0! } }
+        guard !pending.isEmpty, let multi = curl_multi_init() else {
+            for i in pending { each(i, FetchResponse(request: requests[i], status: 0, finalURL: requests[i].url, headers: [:], body: [], redirects: [], error: .transfer("libcurl could not start"), seconds: 0)) }
+            return
+        }
         defer { curl_multi_cleanup(multi) }
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
         var perHost: [String: Int] = [:]
@@ -255,9 +270,8 @@ public final class Fetcher {
                         curl_slist_free_all(t.headerList)
                         Unmanaged.passUnretained(t).release()
                     }
-                    results[i] = FetchResponse(request: requests[i], status: 0, finalURL: requests[i].url, headers: [:], body: [], redirects: [],
-                                               error: .transfer("libcurl could not start the transfer"), seconds: 0)
-                    done += 1
+                    each(i, FetchResponse(request: requests[i], status: 0, finalURL: requests[i].url, headers: [:], body: [], redirects: [],
+                                          error: .transfer("libcurl could not start the transfer"), seconds: 0))
                     continue
                 }
                 active[handle] = t
@@ -277,19 +291,17 @@ public final class Fetcher {
             while let message = curl_multi_info_read(multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle, let t = active.removeValue(forKey: handle) else { continue }
                 let code = message.pointee.data.result
-                results[t.index] = finish(t, code: code)
+                let response = finish(t, code: code)
                 curl_multi_remove_handle(multi, handle)
                 curl_easy_cleanup(handle)
                 curl_slist_free_all(t.headerList)
                 Unmanaged.passUnretained(t).release()
                 perHost[t.host, default: 1] -= 1
-                done += 1
-                progress?(done, requests.count)
+                each(t.index, response)
             }
             if active.isEmpty && pendingHead >= pending.count { break }
             curl_multi_poll(multi, nil, 0, 50, nil)
         } while true
-        return results.map { $0! }
     }
 
     /// Only http and https, checked before anything goes on the wire.

@@ -33,22 +33,28 @@ extension Pipeline {
     /// modified, or parse → dedup → classify → store with the feed's new state, in one
     /// transaction. A failing feed is recorded with its reason and backs off; the rest go on.
     public func poll(now: Date = Date(), all: Bool = false, fetcher: Fetcher = Fetcher(),
-                     progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> PollSummary {
+                     progress: ((_ done: Int, _ total: Int, _ newArticles: Int) -> Void)? = nil) throws -> PollSummary {
         let started = Date()
         let feeds = try store.dueFeeds(now: now, includeNotDue: all)
         var summary = PollSummary()
         summary.feeds = feeds.count
-        let responses = fetcher.fetch(feeds.map { FetchRequest(url: $0.url, etag: $0.etag, lastModified: $0.lastModified) }, progress: progress)
         // Feeds that bring no articles only change their state: written together at the end.
         var unchanged: [FeedState] = []
-        for (feed, response) in zip(feeds, responses) {
+        var databaseFailure: StoreError?
+        var done = 0
+        // Each feed is stored as soon as its transfer ends; its body is not kept.
+        fetcher.fetch(feeds.map { FetchRequest(url: $0.url, etag: $0.etag, lastModified: $0.lastModified) }) { index, response in
+            done += 1
+            defer { progress?(done, feeds.count, summary.newArticles) }
+            guard databaseFailure == nil else { return }
+            let feed = feeds[index]
             var state = feed
             state.lastPolledAt = now
             do {
                 try followPermanentRedirects(response, &state, &summary)
                 if try !record(response, state: &state, now: now, summary: &summary) { unchanged.append(state) }
             } catch let error as StoreError {
-                throw error   // the database itself failed: the run cannot go on
+                databaseFailure = error   // the database itself failed: the run cannot go on
             } catch {
                 // Keep nothing of this response (validators included): the next poll fetches it afresh.
                 var failed = feed
@@ -57,6 +63,7 @@ extension Pipeline {
                 unchanged.append(failed)
             }
         }
+        if let databaseFailure { throw databaseFailure }
         try store.saveStates(unchanged)
         summary.seconds = Date().timeIntervalSince(started)
         return summary

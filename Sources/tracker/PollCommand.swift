@@ -60,8 +60,8 @@ extension Tracker {
             if let userAgent { options.userAgent = userAgent }
             let pipeline = Pipeline(store: try global.openStore(), classifier: try global.loadClassifier(lenient: true))
             let showProgress = !global.quiet && isatty(2) == 1
-            let summary = try pipeline.poll(all: all, fetcher: Fetcher(options: options)) { done, total in
-                if showProgress { FileHandle.standardError.write(Data("\r\(done)/\(total) feeds".utf8)) }
+            let summary = try pipeline.poll(all: all, fetcher: Fetcher(options: options)) { done, total, newArticles in
+                if showProgress { FileHandle.standardError.write(Data("\r\(done)/\(total) feeds, \(newArticles) new articles".utf8)) }
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             if format == .json {

@@ -127,7 +127,7 @@ let feedXML = Array("<rss version=\"2.0\"><channel><title>T</title><item><title>
         let server = try LoopbackServer { r in .text("<rss version=\"2.0\"><channel><title>\(r.path)</title></channel></rss>") }
         let requests = (0..<40).map { FetchRequest(url: server.url("/feed/\($0)")) }
         var progress = 0
-        let results = Fetcher().fetch(requests) { done, _ in progress = done }
+        let results = Fetcher().fetch(requests, progress: { done, _ in progress = done })
         #expect(progress == 40)
         for (i, r) in results.enumerated() { #expect(String(decoding: r.body, as: UTF8.self).contains("<title>/feed/\(i)</title>")) }
     }
