@@ -30,61 +30,73 @@ struct FoldedText {
     }
 
     init(_ text: String) {
+        var text = text
         var bytes: [UInt8] = []
         var origin: [Int32] = []
-        let utf8 = text.utf8
-        bytes.reserveCapacity(utf8.count)
-        origin.reserveCapacity(utf8.count)
-        var lastWasSpace = true
-        var scratch = Array(utf8)
-        scratch.withUnsafeMutableBufferPointer { raw in
-            let b = UnsafeBufferPointer(raw)
+        text.withUTF8 { b in
             let n = b.count
-            var i = 0
-            while i < n {
-                let c = b[i]
-                if c < 0x80 {
-                    if c == 0x20 || c == 0x2D || c == 0x2F || c == 0x0A || c == 0x09 || c == 0x0D || c == 0x5F {
-                        if !lastWasSpace { bytes.append(0x20); origin.append(Int32(i)); lastWasSpace = true }
-                    } else {
-                        bytes.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
-                        origin.append(Int32(i))
-                        lastWasSpace = false
+            // A folded scalar is never more than twice as long as its UTF-8 (ß → ss, æ → ae).
+            let capacity = 2 * n + 4
+            var count = 0
+            bytes = [UInt8](unsafeUninitializedCapacity: capacity) { out, outCount in
+                origin = [Int32](unsafeUninitializedCapacity: capacity) { from, fromCount in
+                    var lastWasSpace = true
+                    @inline(__always) func put(_ c: UInt8, _ at: Int) {
+                        out[count] = c
+                        from[count] = Int32(at)
+                        count += 1
                     }
-                    i += 1
-                    continue
+                    @inline(__always) func space(_ at: Int) {
+                        if !lastWasSpace { put(0x20, at); lastWasSpace = true }
+                    }
+                    var i = 0
+                    while i < n {
+                        let c = b[i]
+                        if c < 0x80 {
+                            if c == 0x20 || c == 0x2D || c == 0x2F || c == 0x0A || c == 0x09 || c == 0x0D || c == 0x5F {
+                                space(i)
+                            } else {
+                                put(c >= 0x41 && c <= 0x5A ? c | 0x20 : c, i)
+                                lastWasSpace = false
+                            }
+                            i += 1
+                            continue
+                        }
+                        // Decode one multi-byte scalar.
+                        var v: UInt32
+                        var len: Int
+                        if c & 0xE0 == 0xC0 { v = UInt32(c & 0x1F); len = 2 }
+                        else if c & 0xF0 == 0xE0 { v = UInt32(c & 0x0F); len = 3 }
+                        else if c & 0xF8 == 0xF0 { v = UInt32(c & 0x07); len = 4 }
+                        else { i += 1; continue }
+                        guard i + len <= n else { break }
+                        for j in 1..<len { v = v << 6 | UInt32(b[i + j] & 0x3F) }
+                        if FoldedText.isSeparator(v) {
+                            space(i)
+                        } else if v >= 0x300 && v <= 0x36F {
+                            // combining mark: drop
+                        } else if v == 0x2018 || v == 0x2019 || v == 0x201A || v == 0x2032 {
+                            put(0x27, i); lastWasSpace = false
+                        } else if (v >= 0x201C && v <= 0x201F) || v == 0xAB || v == 0xBB || v == 0x2039 || v == 0x203A {
+                            put(0x22, i); lastWasSpace = false
+                        } else if v >= 0x2000 && v <= 0x206F {
+                            // Other general punctuation (ellipsis, bullets, invisible marks) separates words.
+                            space(i)
+                        } else if let folded = FoldedText.latinFold[v] {
+                            for f in folded { put(f, i) }
+                            lastWasSpace = false
+                        } else {
+                            for j in 0..<len { put(b[i + j], i) }
+                            lastWasSpace = false
+                        }
+                        i += len
+                    }
+                    if count > 0 && out[count - 1] == 0x20 { count -= 1 }
+                    fromCount = count
                 }
-                // Decode one multi-byte scalar.
-                var v: UInt32
-                var len: Int
-                if c & 0xE0 == 0xC0 { v = UInt32(c & 0x1F); len = 2 }
-                else if c & 0xF0 == 0xE0 { v = UInt32(c & 0x0F); len = 3 }
-                else if c & 0xF8 == 0xF0 { v = UInt32(c & 0x07); len = 4 }
-                else { i += 1; continue }
-                guard i + len <= n else { break }
-                for j in 1..<len { v = v << 6 | UInt32(b[i + j] & 0x3F) }
-                if FoldedText.isSeparator(v) {
-                    if !lastWasSpace { bytes.append(0x20); origin.append(Int32(i)); lastWasSpace = true }
-                } else if v >= 0x300 && v <= 0x36F {
-                    // combining mark: drop
-                } else if v == 0x2018 || v == 0x2019 || v == 0x201A || v == 0x2032 {
-                    bytes.append(0x27); origin.append(Int32(i)); lastWasSpace = false
-                } else if (v >= 0x201C && v <= 0x201F) || v == 0xAB || v == 0xBB || v == 0x2039 || v == 0x203A {
-                    bytes.append(0x22); origin.append(Int32(i)); lastWasSpace = false
-                } else if v >= 0x2000 && v <= 0x206F {
-                    // Other general punctuation (ellipsis, bullets, invisible marks) separates words.
-                    if !lastWasSpace { bytes.append(0x20); origin.append(Int32(i)); lastWasSpace = true }
-                } else if let folded = FoldedText.latinFold[v] {
-                    for f in folded { bytes.append(f); origin.append(Int32(i)) }
-                    lastWasSpace = false
-                } else {
-                    for j in 0..<len { bytes.append(b[i + j]); origin.append(Int32(i)) }
-                    lastWasSpace = false
-                }
-                i += len
+                outCount = count
             }
         }
-        if bytes.last == 0x20 { bytes.removeLast(); origin.removeLast() }
         self.bytes = bytes
         self.origin = origin
     }
