@@ -34,6 +34,8 @@ struct AmountReader {
         var folded: String
         /// Whitespace directly before the token.
         var spaced: Bool
+        /// The folded word without an abbreviation's full stop ("mrd." → "mrd").
+        var bare: String { folded.hasSuffix(".") ? String(folded.dropLast()) : folded }
     }
 
     let scales: [String: [String: Double]]
@@ -142,7 +144,7 @@ struct AmountReader {
 
     private func scale(_ t: Token?, _ language: String) -> Double? {
         guard let t, t.kind == .word else { return nil }
-        let w = t.folded.hasSuffix(".") ? String(t.folded.dropLast()) : t.folded
+        let w = t.bare
         return scales[language]?[w] ?? (language == "de" ? nil : scales["en"]?[w])
     }
 
@@ -162,12 +164,12 @@ struct AmountReader {
     private func wordCurrency(_ tokens: [Token], at i: Int) -> (code: String, end: Int)? {
         var best: (String, Int)?
         guard i < tokens.count else { return nil }
-        let first = tokens[i].folded.hasSuffix(".") ? String(tokens[i].folded.dropLast()) : tokens[i].folded
+        let first = tokens[i].bare
         for (words, code) in currencyWordsByFirst[first] ?? [] {
             var k = i, matched = 0
             while matched < words.count && k < tokens.count {
                 if tokens[k].folded == "-" { k += 1; continue }
-                let w = tokens[k].folded.hasSuffix(".") ? String(tokens[k].folded.dropLast()) : tokens[k].folded
+                let w = tokens[k].bare
                 guard w == words[matched] else { break }
                 matched += 1
                 k += 1
@@ -249,8 +251,10 @@ struct AmountReader {
                 if precededBy(tokens, first, Self.upTo) { lo = nil }
                 else if precededBy(tokens, first, Self.atLeast) { hi = nil }
             }
+            // "at a valuation of $157 billion" or "at a $500 billion valuation".
             let context = tokens[max(0, first - 5)..<first].map(\.folded)
             let valuation = context.contains { Self.valuationWords.contains($0) }
+                || (j < tokens.count && ["valuation", "bewertung", "market"].contains(tokens[j].bare))
             found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end, isValuation: valuation))
             i = j
         }

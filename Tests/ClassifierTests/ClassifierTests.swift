@@ -106,6 +106,8 @@ let classifier = Classifier(rules: shippedRules)
     @Test func valuationsAreMarked() {
         let found = classifier.amounts.amounts(in: "OpenAI raised $6.6 billion at a valuation of $157 billion.", language: "en")
         #expect(found.map(\.isValuation) == [false, true])
+        let after = classifier.amounts.amounts(in: "OpenAI is in talks to raise money at a $500 billion valuation.", language: "en")
+        #expect(after.map(\.isValuation) == [true])
     }
 
     @Test func quantitiesInBothNumberFormats() {
