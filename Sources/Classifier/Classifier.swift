@@ -265,15 +265,25 @@ public struct Classifier: Sendable {
         }
     }
 
-    static let germanWords: Set<String> = ["der", "die", "das", "und", "ist", "nicht", "mit", "von", "zu", "den", "fur", "für", "auf", "im", "dem", "sich", "des", "ein", "eine", "wird", "auch", "nach", "bei"]
-    static let englishWords: Set<String> = ["the", "and", "of", "to", "in", "is", "for", "on", "with", "that", "by", "its", "from", "as", "said", "has", "will", "at", "it", "was"]
+    static let germanWords: Set<String> = [
+        "der", "die", "das", "und", "ist", "nicht", "mit", "von", "zu", "den", "für", "auf", "im", "dem", "sich", "des", "ein",
+        "eine", "einer", "einen", "wird", "auch", "nach", "bei", "hat", "haben", "wurde", "sind", "über", "aus", "als", "zum",
+        "zur", "vom", "beim", "dass", "noch", "wie", "soll", "seine", "ihre", "nun", "rund", "mehr",
+    ]
+    static let englishWords: Set<String> = [
+        "the", "and", "of", "to", "is", "for", "on", "with", "that", "by", "its", "from", "as", "said", "has", "at", "it",
+        "was", "are", "be", "have", "which", "this", "an", "more", "after", "would", "their",
+    ]
 
-    /// English or German, by counting the commonest function words of each.
+    /// English or German, by counting the commonest function words of each ("in" and "will"
+    /// are left to the others: both languages have them); umlauts and ß count for German.
     public static func detectLanguage(_ text: String) -> String {
         var de = 0, en = 0
         for word in text.prefix(4000).split(whereSeparator: { !$0.isLetter }) {
             let w = word.lowercased()
-            if germanWords.contains(w) { de += 1 } else if englishWords.contains(w) { en += 1 }
+            if germanWords.contains(w) { de += 1 }
+            if englishWords.contains(w) { en += 1 }
+            if w.contains(where: { "äöüß".contains($0) }) { de += 1 }
         }
         return de > en ? "de" : "en"
     }

@@ -142,6 +142,7 @@ let classifier = Classifier(rules: shippedRules)
     @Test func languageIsDetected() {
         #expect(Classifier.detectLanguage("Der Konzern hat die Übernahme von der Firma abgeschlossen und will mehr.") == "de")
         #expect(Classifier.detectLanguage("The company said it has completed the acquisition of the firm.") == "en")
+        #expect(Classifier.detectLanguage("Das Münchner KI-Start-up Helsing hat in einer neuen Finanzierungsrunde 600 Millionen Euro eingesammelt.") == "de")
     }
 }
 
