@@ -182,6 +182,12 @@ struct AmountReader {
         return best
     }
 
+    /// Words that make a number something other than a count of chips ("6 gigawatts of GPUs").
+    static let notChipCounts: Set<String> = [
+        "%", "percent", "prozent", "gigawatt", "gigawatts", "gw", "megawatt", "megawatts", "mw", "kilowatt", "exaflops", "petaflops",
+        "years", "jahre", "jahren", "months", "monate", "monaten", "quarters", "weeks", "wochen", "nm", "nanometer", "gb", "tb",
+    ]
+
     static let upTo: [[String]] = [["up", "to"], ["bis", "zu"], ["as", "much", "as"], ["hochstens"], ["maximal"], ["no", "more", "than"]]
     static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["at", "least"], ["mindestens"], ["upwards", "of"]]
     static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "value", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "wert", "market"]
@@ -282,7 +288,7 @@ struct AmountReader {
             while k < min(tokens.count, j + 4) {
                 if let p = productAt(tokens[k].start) { unit = p; k += 1; break }
                 if tokens[k].kind == .word && units.contains(tokens[k].folded) { unit = "GPU"; k += 1; break }
-                if tokens[k].kind == .number || tokens[k].folded == "%" { break }
+                if tokens[k].kind == .number || Self.notChipCounts.contains(tokens[k].bare) { break }
                 k += 1
             }
             guard let unit, value >= 1, value == value.rounded() else { continue }

@@ -115,6 +115,8 @@ let classifier = Classifier(rules: shippedRules)
         #expect(en.first?.value == Quantity(value: 100000, unit: "H100"))
         let de = classifier.amounts.quantities(in: "Meta will rund 350.000 Grafikprozessoren kaufen.", language: "de") { _ in nil }
         #expect(de.first?.value == Quantity(value: 350000, unit: "GPU"))
+        // Power is not a count of chips.
+        #expect(classifier.amounts.quantities(in: "OpenAI will deploy 6 gigawatts of AMD GPUs.", language: "en") { _ in nil }.isEmpty)
     }
 }
 
