@@ -151,8 +151,9 @@ public final class TrackerStore: @unchecked Sendable {
     /// and the feed's new fetch state. A crash leaves either all of it or none.
     @discardableResult
     public func savePoll(_ state: FeedState, articles: [Article] = [], classify: ((Article) -> [Event])? = nil) throws -> SaveResult {
-        try writing { db in
-            let result = try save(articles, feedID: state.id, classify: classify, db)
+        let derived = try unseen(articles, feedID: state.id, classify: classify)
+        return try writing { db in
+            let result = try save(derived, of: articles.count, feedID: state.id, db)
             try update(state, db)
             return result
         }
@@ -194,19 +195,31 @@ public final class TrackerStore: @unchecked Sendable {
     /// new article; they are written in the same transaction, so neither is ever stored alone.
     @discardableResult
     public func saveArticles(_ articles: [Article], feedID: Int64?, classify: ((Article) -> [Event])? = nil) throws -> SaveResult {
-        try writing { db in try save(articles, feedID: feedID, classify: classify, db) }
+        let derived = try unseen(articles, feedID: feedID, classify: classify)
+        return try writing { db in try save(derived, of: articles.count, feedID: feedID, db) }
     }
 
-    func save(_ articles: [Article], feedID: Int64?, classify: ((Article) -> [Event])?, _ db: Database) throws -> SaveResult {
+    /// The articles not stored yet, with their events. Classifying is CPU work: it runs here,
+    /// outside the write transaction, so that other writers (an `ingest` beside a cron `poll`)
+    /// are not kept waiting for it.
+    func unseen(_ articles: [Article], feedID: Int64?, classify: ((Article) -> [Event])?) throws -> [(Article, [Event])] {
+        let fresh = try reading { db in try articles.filter { try !isKnown($0, feedID: feedID, db) } }
+        return fresh.map { ($0, classify?($0) ?? []) }
+    }
+
+    /// Writes what `unseen` found, checking again inside the transaction: another writer (or
+    /// an earlier item of the same batch) may have stored the same article meanwhile.
+    func save(_ derived: [(Article, [Event])], of total: Int, feedID: Int64?, _ db: Database) throws -> SaveResult {
         var result = SaveResult()
-        for article in articles {
+        result.duplicates = total - derived.count
+        for (article, events) in derived {
             if try isKnown(article, feedID: feedID, db) {
                 result.duplicates += 1
                 continue
             }
             let articleID = try insert(article, feedID: feedID, db)
             result.new += 1
-            for event in classify?(article) ?? [] {
+            for event in events {
                 try insert(event, articleID: articleID, occurred: article.published ?? article.fetched, db)
                 result.events += 1
             }
