@@ -176,10 +176,7 @@ public struct Evaluation: Codable, Sendable {
                     }
                 }
                 var quantity: Quantity?
-                if let q = f["quantity"], q.null == nil {
-                    let qf = try r.fields(q, allowed: ["value", "unit"], what: "quantity")
-                    quantity = Quantity(value: try r.double(qf["value"], "quantity.value"), unit: try r.string(qf["unit"], "quantity.unit"))
-                }
+                if let q = f["quantity"], q.null == nil { quantity = try RuleSet.readQuantity(q, r) }
                 return Gold(type: type, actors: try r.strings(f["actors"], "actors"),
                             amount: try f["amount"].flatMap { $0.null != nil ? nil : try RuleSet.readMoney($0, r) },
                             quantity: quantity, statuses: statuses, evidence: try r.optionalString(f["evidence"], "evidence") ?? "",

@@ -124,10 +124,10 @@ public struct RuleSet: Sendable {
             files += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { dir.appendingPathComponent($0) }
         }
         guard !files.isEmpty else { throw RuleError(file: directory.path, line: 0, reason: "no rule files (expected entities/, lexicon/, events/ with .yaml files)") }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = StableHash()
         for file in files {
             guard let data = fm.contents(atPath: file.path) else { throw RuleError(file: file.path, line: 0, reason: "cannot read") }
-            for b in data { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+            for b in data { hash.add(b) }
             let text = String(decoding: data, as: UTF8.self)
             let display = file.path.hasPrefix(directory.path) ? "Rules" + file.path.dropFirst(directory.path.count) : file.path
             let reader = YAMLReader(file: display)
@@ -142,7 +142,7 @@ public struct RuleSet: Sendable {
                 }
             }
         }
-        set.version = String(hash, radix: 16)
+        set.version = hash.hex
         try set.validate()
         return set
     }
@@ -251,10 +251,7 @@ public struct RuleSet: Sendable {
                 let ef = try r.fields(e, allowed: ["actors", "amount", "quantity", "status"], what: "expect")
                 if ef["actors"] != nil { expectation?.actors = try r.strings(ef["actors"], "expect.actors") }
                 if let a = ef["amount"], a.null == nil { expectation?.amount = try readMoney(a, r) }
-                if let q = ef["quantity"], q.null == nil {
-                    let qf = try r.fields(q, allowed: ["value", "unit"], what: "quantity")
-                    expectation?.quantity = Quantity(value: try r.double(qf["value"], "quantity.value"), unit: try r.string(qf["unit"], "quantity.unit"))
-                }
+                if let q = ef["quantity"], q.null == nil { expectation?.quantity = try readQuantity(q, r) }
                 if let s = try r.optionalString(ef["status"], "expect.status") {
                     guard let status = EventStatus(rawValue: s) else { throw r.error(ef["status"], "unknown status '\(s)'") }
                     expectation?.status = status
@@ -265,6 +262,11 @@ public struct RuleSet: Sendable {
         }
         return RuleTest(language: try r.optionalString(f["lang"], "lang") ?? "en", text: try r.string(f["text"], "text"),
                         expect: expectation, isMatch: isMatch, file: r.file, line: node.mark?.line ?? 0)
+    }
+
+    static func readQuantity(_ node: Node, _ r: YAMLReader) throws -> Quantity {
+        let f = try r.fields(node, allowed: ["value", "unit"], what: "quantity")
+        return Quantity(value: try r.double(f["value"], "quantity.value"), unit: try r.string(f["unit"], "quantity.unit"))
     }
 
     static func readMoney(_ node: Node, _ r: YAMLReader) throws -> Money {

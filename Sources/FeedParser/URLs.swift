@@ -1,4 +1,5 @@
 import Foundation
+import TrackerModel
 
 public enum URLs {
     /// Query parameters that only track the click and never change the page.
@@ -48,7 +49,7 @@ public enum URLs {
 /// the same story reposted with a new guid or URL gets the same fingerprint.
 public enum Fingerprint {
     public static func of(title: String, text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = StableHash()
         // Letters and digits only, ASCII lower-cased, over UTF-8 bytes: punctuation, spacing
         // and markup differences between reposts do not change the fingerprint.
         func feed(_ s: String, limit: Int) {
@@ -56,12 +57,12 @@ public enum Fingerprint {
             for var byte in s.utf8 where count < limit {
                 if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
                 guard (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80 else { continue }
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+                hash.add(byte)
                 count += 1
             }
         }
         feed(title, limit: 400)
         feed(text, limit: 600)
-        return String(hash, radix: 16)
+        return hash.hex
     }
 }
