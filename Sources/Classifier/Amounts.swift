@@ -182,6 +182,14 @@ struct AmountReader {
         return best
     }
 
+    /// Numbers journalists spell out before "billion"/"Milliarden".
+    static let numberWords: [String: Double] = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+        "eleven": 11, "twelve": 12, "twenty": 20, "a": 1, "an": 1,
+        "ein": 1, "eine": 1, "einer": 1, "einem": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6, "sieben": 7,
+        "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwolf": 12, "zwanzig": 20,
+    ]
+
     /// Words that make a number something other than a count of chips ("6 gigawatts of GPUs").
     static let notChipCounts: Set<String> = [
         "%", "percent", "prozent", "gigawatt", "gigawatts", "gw", "megawatt", "megawatts", "mw", "kilowatt", "exaflops", "petaflops",
@@ -209,7 +217,10 @@ struct AmountReader {
         var found: [Found<Money>] = []
         var i = 0
         while i < tokens.count {
-            guard tokens[i].kind == .number, let v1 = number(tokens[i].folded, language: language) else { i += 1; continue }
+            // A figure, or a number word before a scale ("zehn Milliarden Euro", "two billion dollars").
+            let spelled = tokens[i].kind == .word && i + 1 < tokens.count && scale(tokens[i + 1], language) != nil
+                ? Self.numberWords[tokens[i].bare] : nil
+            guard tokens[i].kind == .number || spelled != nil, let v1 = spelled ?? number(tokens[i].folded, language: language) else { i += 1; continue }
             var j = i + 1
             var v2: Double?
             // Range: "8-10", "8 bis 10", "8 to 10", "between 8 and 10", "$8bn-$10bn" is rare and not handled.

@@ -92,6 +92,8 @@ let classifier = Classifier(rules: shippedRules)
         ("TSMC forecast revenue of between $25.0 billion and $25.8 billion.", "en", Money(min: 2.5e10, max: 2.58e10, currency: "USD")),
         ("Capex will be $38 billion to $42 billion.", "en", Money(min: 3.8e10, max: 4.2e10, currency: "USD")),
         ("The fund closed at USD 5bn.", "en", Money(min: 5e9, max: 5e9, currency: "USD")),
+        ("TSMC will in Dresden eine Chipfabrik für rund zehn Milliarden Euro bauen.", "de", Money(min: 1e10, max: 1e10, currency: "EUR")),
+        ("Der Bund gibt mehr als eine Milliarde Euro.", "de", Money(min: 1e9, max: nil, currency: "EUR")),
         ("Der Umsatz soll zwischen 30 und 35 Milliarden Euro liegen.", "de", Money(min: 3e10, max: 3.5e10, currency: "EUR")),
     ])
     func readsMoney(text: String, lang: String, expected: Money) {
