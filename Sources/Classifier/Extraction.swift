@@ -159,10 +159,12 @@ struct ArticleContext {
             let governments = rule.type == .exportControl
                 ? mentions.compactMap { m in rules.entities[m.entity].government.flatMap { classifier.entityIndex[$0] }.map { (entity: $0, found: m.found) } }
                 : []
+            let swapped = rule.rolesSwappedFor.contains(classifier.phrases[trigger.phrase].text)
+            let (roleBefore, roleAfter) = swapped ? (rule.roleAfter, rule.roleBefore) : (rule.roleBefore, rule.roleAfter)
             var actors: [Actor] = (mentions + governments.filter { g in !mentions.contains { $0.entity == g.entity } }).map { m in
                 let e = rules.entities[m.entity]
                 spans.append(Span(start: m.found.start, end: m.found.end, label: "actor"))
-                var role = m.found.start < trigger.start ? rule.roleBefore : rule.roleAfter
+                var role = m.found.start < trigger.start ? roleBefore : roleAfter
                 if vendors.contains(e.name) || (e.kind == .investor && rule.roleAfter == "investor") { role = rule.roleAfter }
                 if (e.kind == .regulator || e.kind == .country) && rule.type == .exportControl { role = "regulator" }
                 return Actor(name: e.name, ticker: e.ticker, role: role)

@@ -74,6 +74,9 @@ public struct EventRule: Sendable {
     public var requires: Set<Slot>
     public var roleBefore: String
     public var roleAfter: String
+    /// Triggers after which the roles are the other way round ("Nvidia invests … in OpenAI":
+    /// the company before the trigger is the investor).
+    public var rolesSwappedFor: Set<String>
     public var suppressedBy: [EventType]
     public var confidence: Double
     public var tests: [RuleTest]
@@ -213,10 +216,16 @@ public struct RuleSet: Sendable {
             requires.insert(slot)
         }
         var before = "company", after = "company"
+        var swapped: Set<String> = []
         if let roles = f["roles"] {
-            let rf = try r.fields(roles, allowed: ["before", "after"], what: "roles")
+            let rf = try r.fields(roles, allowed: ["before", "after", "swapped_for"], what: "roles")
             before = try r.optionalString(rf["before"], "roles.before") ?? before
             after = try r.optionalString(rf["after"], "roles.after") ?? after
+            swapped = Set(try r.strings(rf["swapped_for"], "roles.swapped_for"))
+            let known = Set(triggers.values.joined())
+            if let unknown = swapped.first(where: { !known.contains($0) }) {
+                throw r.error(rf["swapped_for"], "roles.swapped_for: '\(unknown)' is not one of this rule's triggers")
+            }
         }
         var suppressed: [EventType] = []
         for s in try r.strings(f["suppressed_by"], "suppressed_by") {
@@ -238,7 +247,7 @@ public struct RuleSet: Sendable {
                          description: try r.optionalString(f["description"], "description") ?? "",
                          level: try r.optionalString(f["level"], "level") ?? "medium", tags: try r.strings(f["tags"], "tags"),
                          falsePositives: try r.strings(f["falsepositives"], "falsepositives"), triggers: triggers,
-                         vetoes: try r.perLanguage(f["vetoes"], "vetoes"), requires: requires, roleBefore: before, roleAfter: after,
+                         vetoes: try r.perLanguage(f["vetoes"], "vetoes"), requires: requires, roleBefore: before, roleAfter: after, rolesSwappedFor: swapped,
                          suppressedBy: suppressed, confidence: confidence, tests: tests, file: r.file)
     }
 

@@ -143,6 +143,13 @@ let classifier = Classifier(rules: shippedRules)
         #expect(!events.contains { $0.actors.contains { ["Arm", "Meta", "Intel"].contains($0.name) } })
     }
 
+    @Test func rolesFollowTheTrigger() {
+        let raised = classifier.classify(title: "", text: "OpenAI raised $6.6 billion in a round led by Thrive Capital.", language: "en")
+        #expect(raised.first?.actors.map(\.role) == ["investee", "investor"])
+        let invests = classifier.classify(title: "", text: "Nvidia will invest $5 billion in Intel.", language: "en")
+        #expect(invests.first?.actors.map { "\($0.name):\($0.role)" } == ["Nvidia:investor", "Intel:investee"])
+    }
+
     @Test func languageIsDetected() {
         #expect(Classifier.detectLanguage("Der Konzern hat die Übernahme von der Firma abgeschlossen und will mehr.") == "de")
         #expect(Classifier.detectLanguage("The company said it has completed the acquisition of the firm.") == "en")
