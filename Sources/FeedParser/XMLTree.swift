@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, non-validating XML reader that builds just enough of a tree for feeds.
 ///
 /// Why not Foundation's `XMLParser`: on Linux it is a slow libxml2 SAX bridge, and feeds
@@ -127,6 +129,14 @@ private struct ReaderState {
         return true
     }
 
+    /// The offset of the next `byte` at or after `from` (or the end): memchr, vectorised by libc,
+    /// because most of a feed is character data between tags.
+    func next(_ byte: UInt8, from: Int) -> Int {
+        guard from < buf.count, let base = buf.baseAddress else { return buf.count }
+        guard let hit = memchr(base + from, Int32(byte), buf.count - from) else { return buf.count }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
     func find(_ s: StaticString, from p: Int) -> Int? {
         let n = s.utf8CodeUnitCount
         let first = s.utf8Start[0]
@@ -143,7 +153,7 @@ private struct ReaderState {
         while i < n && error == nil {
             if buf[i] != lt {
                 let start = i
-                while i < n && buf[i] != lt { i += 1 }
+                i = next(lt, from: i)
                 appendText(start, i)
                 continue
             }
@@ -356,7 +366,7 @@ private struct ReaderState {
     mutating func appendText(_ start: Int, _ end: Int) {
         guard let depth = stack.indices.last else { return }
         let slice = UnsafeBufferPointer(rebasing: buf[start..<end])
-        if slice.firstIndex(of: amp) == nil {
+        if memchr(slice.baseAddress!, Int32(amp), slice.count) == nil {
             textBuffers[depth].append(contentsOf: slice)
         } else if declaredEntities.isEmpty {
             decodeXMLText(slice, into: &textBuffers[depth])
@@ -394,14 +404,19 @@ func decodeXMLText(_ s: UnsafeBufferPointer<UInt8>) -> String {
 }
 
 func decodeXMLText(_ s: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    guard let base = s.baseAddress else { return }
     var k = 0
     while k < s.count {
-        let c = s[k]
-        if c == amp, let (scalar, length) = EntityDecoder.decode(s, at: k, named: EntityDecoder.xmlPredefined) {
+        // Copy up to the next '&' in one go.
+        let end = memchr(base + k, Int32(amp), s.count - k).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? s.count
+        if end > k { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[k..<end])) }
+        k = end
+        guard k < s.count else { break }
+        if let (scalar, length) = EntityDecoder.decode(s, at: k, named: EntityDecoder.xmlPredefined) {
             EntityDecoder.appendUTF8(scalar, to: &out)
             k += length
         } else {
-            out.append(c)
+            out.append(amp)
             k += 1
         }
     }
