@@ -9,6 +9,28 @@ public enum HTMLText {
     ]
     private static let droppedTags: Set<String> = ["script", "style", "noscript", "template", "iframe", "svg", "object"]
 
+    enum TagKind { case block, lineBreak, dropped, cell }
+
+    /// Tag names packed into an integer (first 8 lower-cased bytes and the length), so that
+    /// classifying a tag costs no String: descriptions are full of them.
+    private static func key(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var k = UInt64(min(name.count, 255))
+        for (i, c) in name.prefix(7).enumerated() { k |= UInt64(c | 0x20) << (8 * UInt64(i + 1)) }
+        return k
+    }
+
+    private static let tagKinds: [UInt64: TagKind] = {
+        var t: [UInt64: TagKind] = [:]
+        func add(_ names: [String], _ kind: TagKind) {
+            for n in names { let b = Array(n.utf8); b.withUnsafeBufferPointer { t[key($0)] = kind } }
+        }
+        add(Array(blockTags), .block)
+        add(Array(droppedTags), .dropped)
+        add(["br"], .lineBreak)
+        add(["td", "th", "img"], .cell)
+        return t
+    }()
+
     public static func text(_ html: String) -> String {
         var html = html
         return html.withUTF8 { bytes in
@@ -67,17 +89,17 @@ public enum HTMLText {
                 var j = k + (closing ? 2 : 1)
                 let nameStart = j
                 while j < n, isNameChar(s[j]) { j += 1 }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: s[nameStart..<j]), as: UTF8.self).lowercased()
+                let nameBytes = UnsafeBufferPointer(rebasing: s[nameStart..<j])
+                let kind = tagKinds[key(nameBytes)]
                 k = endOfTag(s, from: j)
-                if !closing && droppedTags.contains(name) {
+                switch kind {
+                case .dropped? where !closing:
                     // Skip to the matching end tag, case-insensitively.
-                    k = findClosing(s, name, from: k) ?? n
-                } else if name == "br" {
-                    pendingBreak = max(pendingBreak, 1)
-                } else if blockTags.contains(name) {
-                    pendingBreak = 2
-                } else if name == "td" || name == "th" || name == "img" {
-                    pendingSpace = true
+                    k = findClosing(s, String(decoding: nameBytes, as: UTF8.self).lowercased(), from: k) ?? n
+                case .lineBreak?: pendingBreak = max(pendingBreak, 1)
+                case .block?: pendingBreak = 2
+                case .cell?: pendingSpace = true
+                default: break
                 }
                 continue
             }
