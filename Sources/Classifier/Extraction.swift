@@ -155,9 +155,12 @@ struct ArticleContext {
             var confidence = rule.confidence
             let vendors = Set(productMentions.compactMap { rules.products[$0.product].vendor })
             let mentions = rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions
-            // A country that restricts exports acts through its government: name both.
+            // A country that restricts exports ("China bans …") acts through its government: name
+            // both. A country after the trigger ("… exports to China") is where goods go.
             let governments = rule.type == .exportControl
-                ? mentions.compactMap { m in rules.entities[m.entity].government.flatMap { classifier.entityIndex[$0] }.map { (entity: $0, found: m.found) } }
+                ? mentions.filter { $0.found.start < trigger.start }.compactMap { m in
+                    rules.entities[m.entity].government.flatMap { classifier.entityIndex[$0] }.map { (entity: $0, found: m.found) }
+                }
                 : []
             let swapped = rule.rolesSwappedFor.contains(classifier.phrases[trigger.phrase].text)
             let (roleBefore, roleAfter) = swapped ? (rule.roleAfter, rule.roleBefore) : (rule.roleBefore, rule.roleAfter)
@@ -166,7 +169,14 @@ struct ArticleContext {
                 spans.append(Span(start: m.found.start, end: m.found.end, label: "actor"))
                 var role = m.found.start < trigger.start ? roleBefore : roleAfter
                 if vendors.contains(e.name) || (e.kind == .investor && rule.roleAfter == "investor") { role = rule.roleAfter }
-                if (e.kind == .regulator || e.kind == .country) && rule.type == .exportControl { role = "regulator" }
+                if rule.type == .exportControl {
+                    // In export controls the kind decides: states regulate, companies are affected.
+                    switch e.kind {
+                    case .regulator: role = "regulator"
+                    case .country: role = m.found.start < trigger.start ? "regulator" : "destination"
+                    default: role = rule.roleAfter
+                    }
+                }
                 return Actor(name: e.name, ticker: e.ticker, role: role)
             }
             // "Neoclouds rent out Nvidia GPUs": when the only company named is the maker of the

@@ -150,6 +150,12 @@ let classifier = Classifier(rules: shippedRules)
         #expect(invests.first?.actors.map { "\($0.name):\($0.role)" } == ["Nvidia:investor", "Intel:investee"])
     }
 
+    @Test func exportControlsNameTheRegulatorTheCompanyAndTheDestination() throws {
+        let e = try #require(classifier.classify(title: "", text: "Washington will require licenses for exports of Nvidia's H20 chips to China.", language: "en").first)
+        #expect(e.type == .exportControl)
+        #expect(e.actors.map { "\($0.name):\($0.role)" } == ["U.S. government:regulator", "Nvidia:company", "China:destination"])
+    }
+
     @Test func languageIsDetected() {
         #expect(Classifier.detectLanguage("Der Konzern hat die Übernahme von der Firma abgeschlossen und will mehr.") == "de")
         #expect(Classifier.detectLanguage("The company said it has completed the acquisition of the firm.") == "en")
