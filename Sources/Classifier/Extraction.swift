@@ -223,7 +223,7 @@ struct ArticleContext {
             let product = productMentions.first.map { rules.products[$0.product].name }
             if rule.requires.contains(.product) && product == nil { continue }
 
-            var eventStatus = status.status
+            let eventStatus = status.status
             if let cue = status.cue {
                 spans.append(Span(start: cue.start, end: cue.end, label: "status"))
                 why("status \(eventStatus.rawValue): cue \"\(classifier.phrases[cue.phrase].text)\"")

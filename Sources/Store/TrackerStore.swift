@@ -273,11 +273,11 @@ public final class TrackerStore: @unchecked Sendable {
     public func events(type: String? = nil, limit: Int = 1000) throws -> [StoredEvent] {
         try reading { db in
             var sql = "SELECT e.*, a.title AS article_title, a.url AS article_url FROM events e JOIN articles a ON a.id = e.article_id"
-            var args: [DatabaseValueConvertible?] = []
-            if let type { sql += " WHERE e.type = ?"; args.append(type) }
+            var args = StatementArguments()
+            if let type { sql += " WHERE e.type = ?"; args += [type] }
             sql += " ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?"
-            args.append(limit)
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)!)
+            args += [limit]
+            let rows = try Row.fetchAll(db, sql: sql, arguments: args)
             let ids = rows.map { $0["id"] as Int64 }
             var actorsByEvent: [Int64: [Actor]] = [:]
             if !ids.isEmpty {

@@ -29,7 +29,7 @@ public final class TempDirectory {
     public func write(_ name: String, _ contents: String) -> String {
         let p = path(name)
         try? FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: p, contents: Data(contents.utf8))
+        _ = FileManager.default.createFile(atPath: p, contents: Data(contents.utf8))
         return p
     }
 
