@@ -49,11 +49,6 @@ public enum TrackerFiles {
     }
 }
 
-public struct TrackerError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
 extension Pipeline {
     /// Local feed files through the same path as a poll: parse → dedup → classify → store.
     /// A bad file is reported with its reason and the rest go on.

@@ -29,3 +29,9 @@ public struct Pipeline {
         classifier.map { c in { article in c.classify(title: article.title, text: article.text, language: article.language) } }
     }
 }
+
+/// A failure a user can act on, said in one line ("no such file or folder: …").
+public struct TrackerError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
