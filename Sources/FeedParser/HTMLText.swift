@@ -79,9 +79,9 @@ public enum HTMLText {
             if c == UInt8(ascii: "<"), k + 1 < n, isTagStart(s[k + 1]) {
                 if s[k + 1] == UInt8(ascii: "!") {
                     if k + 3 < n, s[k + 2] == UInt8(ascii: "-"), s[k + 3] == UInt8(ascii: "-") {
-                        k = find(s, "-->", from: k + 4).map { $0 + 3 } ?? n
+                        k = firstIndex(of: "-->", in: s, from: k + 4).map { $0 + 3 } ?? n
                     } else {
-                        k = (find(s, ">", from: k) ?? n - 1) + 1
+                        k = (firstIndex(of: ">", in: s, from: k) ?? n - 1) + 1
                     }
                     continue
                 }
@@ -159,19 +159,6 @@ public enum HTMLText {
             j += 1
         }
         return s.count
-    }
-
-    private static func find(_ s: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int) -> Int? {
-        let m = needle.utf8CodeUnitCount
-        let p = needle.utf8Start
-        var j = from
-        while j + m <= s.count {
-            var hit = true
-            for t in 0..<m where s[j + t] != p[t] { hit = false; break }
-            if hit { return j }
-            j += 1
-        }
-        return nil
     }
 
     private static func findClosing(_ s: UnsafeBufferPointer<UInt8>, _ name: String, from: Int) -> Int? {

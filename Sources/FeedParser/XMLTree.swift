@@ -137,16 +137,7 @@ private struct ReaderState {
         return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 
-    func find(_ s: StaticString, from p: Int) -> Int? {
-        let n = s.utf8CodeUnitCount
-        let first = s.utf8Start[0]
-        var k = p
-        while k + n <= buf.count {
-            if buf[k] == first && starts(with: s, at: k) { return k }
-            k += 1
-        }
-        return nil
-    }
+    func find(_ s: StaticString, from p: Int) -> Int? { firstIndex(of: s, in: buf, from: p) }
 
     mutating func run() {
         let n = buf.count
@@ -391,6 +382,24 @@ private struct ReaderState {
         guard let depth = stack.indices.last else { return }
         textBuffers[depth].append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<end]))
     }
+}
+
+/// Where `needle` first occurs in `s` at or after `from`; memchr finds each candidate start.
+/// Shared by the XML reader and the HTML-to-text stage (comments, CDATA, end markers).
+func firstIndex(of needle: StaticString, in s: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+    let m = needle.utf8CodeUnitCount
+    let p = needle.utf8Start
+    guard m > 0, let base = s.baseAddress else { return nil }
+    var j = from
+    while j + m <= s.count {
+        guard let hit = memchr(base + j, Int32(p[0]), s.count - m + 1 - j) else { return nil }
+        j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        var match = true
+        for t in 1..<m where s[j + t] != p[t] { match = false; break }
+        if match { return j }
+        j += 1
+    }
+    return nil
 }
 
 /// XML character data: the five predefined entities and numeric references are decoded;
