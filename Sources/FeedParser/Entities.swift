@@ -103,4 +103,12 @@ extension String {
         if start == u.startIndex && end == u.endIndex { return self }
         return String(self[start..<end])
     }
+
+    /// Whether `needle` occurs in the string, compared byte by byte: Foundation's
+    /// `contains(_:)` goes through NSString on Linux, and feeds ask this per link.
+    func containsBytes(_ needle: String) -> Bool {
+        let n = Array(needle.utf8), h = Array(utf8)
+        guard n.count <= h.count else { return n.isEmpty }
+        return (0...(h.count - n.count)).contains { h[$0..<($0 + n.count)].elementsEqual(n) }
+    }
 }

@@ -91,10 +91,11 @@ struct FeedMapper {
         return t.isEmpty ? nil : t
     }
 
-    /// Titles and bodies may hold HTML (escaped or CDATA) in every format; make them text.
-    func clean(_ s: String?) -> String? {
-        guard let s else { return nil }
-        let t = HTMLText.text(s)
+    /// Titles and bodies may hold HTML (escaped or CDATA) in every format; make them text,
+    /// straight from the element's bytes.
+    func clean(_ e: XMLElement?) -> String? {
+        guard let e else { return nil }
+        let t = e.withText { HTMLText.text(utf8: $0) }
         return t.isEmpty ? nil : t
     }
 
@@ -140,8 +141,8 @@ struct FeedMapper {
             items.append(rssItem(item, ns: "", base: base(item, channelBase)))
         }
         let site = text(channel.child("link", "")).map { URLs.resolve($0, against: channelBase) }
-        return ParsedFeed(format: format, encoding: "UTF-8", title: clean(text(channel.child("title", ""))), siteURL: site,
-                          description: clean(text(channel.child("description", ""))),
+        return ParsedFeed(format: format, encoding: "UTF-8", title: clean(channel.child("title", "")), siteURL: site,
+                          description: clean(channel.child("description", "")),
                           language: text(channel.child("language", "")) ?? text(channel.child("language", NS.dc)),
                           ttlMinutes: text(channel.child("ttl", "")).flatMap { Int($0) }.map { min(max($0, 0), 7 * 24 * 60) }, items: items, warnings: warnings)
     }
@@ -167,14 +168,14 @@ struct FeedMapper {
             items.append(parsed)
         }
         return ParsedFeed(format: ns == NS.rss10 ? .rss10 : .rss090, encoding: "UTF-8",
-                          title: clean(text(channel?.child("title", ns))),
+                          title: clean(channel?.child("title", ns)),
                           siteURL: text(channel?.child("link", ns)).map { URLs.resolve($0, against: rootBase) },
-                          description: clean(text(channel?.child("description", ns))),
+                          description: clean(channel?.child("description", ns)),
                           language: text(channel?.child("language", NS.dc)), ttlMinutes: nil, items: items, warnings: warnings)
     }
 
     mutating func rssItem(_ item: XMLElement, ns: String, base: String?) -> FeedItem {
-        let title = clean(text(item.child("title", ns))) ?? ""
+        let title = clean(item.child("title", ns)) ?? ""
         var link = text(item.child("link", ns))
         if link == nil, let atomLink = item.children("link", NS.atom10).first(where: { ($0.attribute("rel") ?? "alternate") == "alternate" }) {
             link = atomLink.attribute("href")
@@ -186,9 +187,7 @@ struct FeedMapper {
         if let guid = id, guid.hasPrefix("/") { id = URLs.resolve(guid, against: base) }
         let rawDate = text(item.child("pubDate", ns)) ?? text(item.child("date", NS.dc)) ?? text(item.child("updated", NS.atom10))
         let (published, unparsed) = date(rawDate, item: title)
-        let description = text(item.child("description", ns))
-        let encoded = text(item.child("encoded", NS.content))
-        let body = clean(encoded) ?? clean(description) ?? ""
+        let body = clean(item.child("encoded", NS.content)) ?? clean(item.child("description", ns)) ?? ""
         let categories = (item.children("category", ns) + item.children("subject", NS.dc)).compactMap { text($0) }
         let enclosures = item.children("enclosure", ns).compactMap { $0.attribute("url").map { URLs.resolve($0, against: base) } }
         return FeedItem(id: id, title: title, link: link, published: published, rawDate: unparsed,
@@ -217,7 +216,7 @@ struct FeedMapper {
 
     func alternateLink(_ e: XMLElement, ns: String) -> String? {
         let links = e.children("link", ns)
-        let preferred = links.first { ($0.attribute("rel") ?? "alternate") == "alternate" && $0.attribute("type").map { $0.contains("html") } != false }
+        let preferred = links.first { ($0.attribute("rel") ?? "alternate") == "alternate" && $0.attribute("type").map { $0.containsBytes("html") } != false }
         return (preferred ?? links.first { ($0.attribute("rel") ?? "alternate") == "alternate" })?.attribute("href")
     }
 
@@ -227,15 +226,15 @@ struct FeedMapper {
         guard let e else { return nil }
         let type = (e.attribute("type") ?? "text").lowercased()
         let mode = e.attribute("mode")?.lowercased()
-        if type == "xhtml" || mode == "xml" || (type.contains("xhtml") && atom03) {
-            return clean(String(tree.raw(e)))
+        let t: String
+        if type == "xhtml" || mode == "xml" || (atom03 && type.containsBytes("xhtml")) {
+            t = tree.withRaw(e) { HTMLText.text(utf8: $0) }
+        } else if mode != "escaped" && (type == "text" || type == "text/plain") {
+            t = e.withText { HTMLText.plainText(utf8: $0) }
+        } else {
+            return clean(e)
         }
-        if mode == "escaped" { return clean(text(e)) }
-        if type == "text" || type == "text/plain" {
-            let t = e.text.trimmedASCII
-            return t.isEmpty ? nil : clean(t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))
-        }
-        return clean(text(e))
+        return t.isEmpty ? nil : t
     }
 
     mutating func atomEntry(_ entry: XMLElement, ns: String, atom03: Bool, base: String?) -> FeedItem {

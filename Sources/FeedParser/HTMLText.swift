@@ -33,11 +33,24 @@ public enum HTMLText {
 
     public static func text(_ html: String) -> String {
         var html = html
-        return html.withUTF8 { bytes in
-            if isAlreadyClean(bytes) { return String(decoding: bytes, as: UTF8.self) }
-            // The text is never longer than its HTML: tags and entities only shrink.
-            return String(unsafeUninitializedCapacity: bytes.count) { convert(bytes, into: $0) }
-        }
+        return html.withUTF8 { text(utf8: $0) }
+    }
+
+    /// Plain text (Atom `type="text"`, JSON Feed `content_text`): only whitespace is tidied;
+    /// a `<` or `&` in it is a character, not markup.
+    public static func plainText(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { plainText(utf8: $0) }
+    }
+
+    static func text(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if isAlreadyClean(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        // The text is never longer than its HTML: tags and entities only shrink.
+        return String(unsafeUninitializedCapacity: bytes.count) { convert(bytes, markup: true, into: $0) }
+    }
+
+    static func plainText(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { convert(bytes, markup: false, into: $0) }
     }
 
     /// No markup, no entities, no whitespace to tidy: the common case for titles.
@@ -52,7 +65,8 @@ public enum HTMLText {
     }
 
     /// Writes the text of `s` into `out` (at least `s.count` bytes) and returns its length.
-    static func convert(_ s: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    /// Without `markup`, tags and entities are left as they are and only whitespace changes.
+    static func convert(_ s: UnsafeBufferPointer<UInt8>, markup: Bool, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var count = 0
         var pendingSpace = false
         var pendingBreak = 0  // 1: line break, 2: paragraph break
@@ -76,7 +90,7 @@ public enum HTMLText {
 
         while k < n {
             let c = s[k]
-            if c == UInt8(ascii: "<"), k + 1 < n, isTagStart(s[k + 1]) {
+            if markup, c == UInt8(ascii: "<"), k + 1 < n, isTagStart(s[k + 1]) {
                 if s[k + 1] == UInt8(ascii: "!") {
                     if k + 3 < n, s[k + 2] == UInt8(ascii: "-"), s[k + 3] == UInt8(ascii: "-") {
                         k = firstIndex(of: "-->", in: s, from: k + 4).map { $0 + 3 } ?? n
@@ -103,7 +117,7 @@ public enum HTMLText {
                 }
                 continue
             }
-            if c == UInt8(ascii: "&"), let (scalar, length) = EntityDecoder.decode(s, at: k, named: EntityDecoder.html) {
+            if markup, c == UInt8(ascii: "&"), let (scalar, length) = EntityDecoder.decode(s, at: k, named: EntityDecoder.html) {
                 k += length
                 if scalar == 0xA0 || scalar == 0x20 || scalar == 0x09 || scalar == 0x0A || scalar == 0x2009 || scalar == 0x2002 || scalar == 0x2003 {
                     pendingSpace = true

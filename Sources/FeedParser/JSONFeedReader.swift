@@ -26,7 +26,7 @@ enum JSONFeedReader {
             let title = (item["title"] as? String).map(HTMLText.text) ?? ""
             let body: String
             if let html = item["content_html"] as? String { body = HTMLText.text(html) }
-            else if let text = item["content_text"] as? String { body = HTMLText.text(text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")) }
+            else if let text = item["content_text"] as? String { body = HTMLText.plainText(text) }
             else { body = (item["summary"] as? String) ?? "" }
             let rawDate = (item["date_published"] as? String) ?? (item["date_modified"] as? String)
             var published: Date?

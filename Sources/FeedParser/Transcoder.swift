@@ -58,34 +58,33 @@ public enum Transcoder {
     }
 
     static func isValidUTF8(_ input: [UInt8]) -> Bool {
-        var k = 0
-        let n = input.count
-        return input.withUnsafeBufferPointer { b in
+        input.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return true }
+            let n = b.count
+            var k = 0
             while k < n {
                 // Fast path over ASCII, eight bytes at a time.
-                while k + 8 <= n {
-                    let word = UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 != 0 { break }
-                    k += 8
-                }
+                while k + 8 <= n, UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { k += 8 }
                 guard k < n else { break }
-                let c = b[k]
+                let c = base[k]
                 if c < 0x80 { k += 1; continue }
-                let length: Int
-                if c & 0xE0 == 0xC0 { length = 2; if c < 0xC2 { return false } }
-                else if c & 0xF0 == 0xE0 { length = 3 }
-                else if c & 0xF8 == 0xF0 { length = 4; if c > 0xF4 { return false } }
-                else { return false }
-                guard k + length <= n else { return false }
-                for j in 1..<length where b[k + j] & 0xC0 != 0x80 { return false }
-                if length == 3 {
-                    let c1 = b[k + 1]
+                @inline(__always) func continuation(_ j: Int) -> Bool { k + j < n && base[k + j] & 0xC0 == 0x80 }
+                if c & 0xE0 == 0xC0 {
+                    guard c >= 0xC2, continuation(1) else { return false }
+                    k += 2
+                } else if c & 0xF0 == 0xE0 {
+                    guard continuation(1), continuation(2) else { return false }
+                    let c1 = base[k + 1]
                     if (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) { return false }
-                } else if length == 4 {
-                    let c1 = b[k + 1]
+                    k += 3
+                } else if c & 0xF8 == 0xF0 {
+                    guard c <= 0xF4, continuation(1), continuation(2), continuation(3) else { return false }
+                    let c1 = base[k + 1]
                     if (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90) { return false }
+                    k += 4
+                } else {
+                    return false
                 }
-                k += length
             }
             return true
         }

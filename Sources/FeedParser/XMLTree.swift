@@ -11,23 +11,36 @@ struct XMLSyntaxError: Error, Equatable {
     var message: String
 }
 
+/// Character data of all elements of one document, end to end: an element keeps a range
+/// into it, so text that nobody reads (most of a feed's elements) never becomes a String.
+final class TextArena {
+    var bytes: [UInt8] = []
+}
+
 final class XMLElement {
     let namespace: String
     let name: String
     var attributes: [(namespace: String, name: String, value: String)]
     var children: [XMLElement] = []
+    private let arena: TextArena
+    var textRange = 0..<0
     /// Character data directly inside this element (text and CDATA), entities decoded.
-    var text: String = ""
+    var text: String { withText { String(decoding: $0, as: UTF8.self) } }
+
+    func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        arena.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[textRange])) }
+    }
     /// Byte range of the raw content between the start and end tag, for inline XHTML.
     var innerStart = 0
     var innerEnd = 0
     /// False when the document ended or broke before this element's end tag.
     var complete = false
 
-    init(namespace: String, name: String, attributes: [(namespace: String, name: String, value: String)]) {
+    init(namespace: String, name: String, attributes: [(namespace: String, name: String, value: String)], arena: TextArena) {
         self.namespace = namespace
         self.name = name
         self.attributes = attributes
+        self.arena = arena
     }
 
     func attribute(_ name: String, namespace: String = "") -> String? {
@@ -47,6 +60,7 @@ final class XMLElement {
 
 enum XMLNamespace {
     static let xml = "http://www.w3.org/XML/1998/namespace"
+    static let xhtml = "http://www.w3.org/1999/xhtml"
 }
 
 struct XMLTree {
@@ -57,9 +71,9 @@ struct XMLTree {
     /// The document bytes (UTF-8), for raw inner content.
     var bytes: [UInt8]
 
-    func raw(_ element: XMLElement) -> Substring {
-        guard element.innerEnd > element.innerStart else { return "" }
-        return Substring(decoding: bytes[element.innerStart..<element.innerEnd], as: UTF8.self)
+    /// The raw markup between an element's start and end tag (inline XHTML).
+    func withRaw<R>(_ element: XMLElement, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[element.innerStart..<max(element.innerStart, element.innerEnd)])) }
     }
 }
 
@@ -100,14 +114,21 @@ private struct ReaderState {
     var root: XMLElement?
     var error: XMLSyntaxError?
     var warnings: [String] = []
+    let arena = TextArena()
     var nameCache: [(qname: [UInt8], namespace: String, local: String)] = []
     var nameCacheVersion = -1
     /// Bumped whenever a namespace declaration comes into or goes out of scope.
     var scopeVersion = 0
+    /// Attributes of the tag being read (kept between tags so that reading one allocates nothing).
+    var rawAttributes: [(Slice<UnsafeBufferPointer<UInt8>>, String)] = []
     /// Entities the DOCTYPE declares: references to them are dropped, never expanded.
     var declaredEntities: [[UInt8]] = []
 
-    init(buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
+    init(buf: UnsafeBufferPointer<UInt8>) {
+        self.buf = buf
+        // Character data never outgrows the document (entities only shrink): no regrowth.
+        arena.bytes.reserveCapacity(buf.count)
+    }
 
     mutating func fail(_ message: String, at offset: Int) {
         var line = 1, lineStart = 0
@@ -231,7 +252,7 @@ private struct ReaderState {
         while i < buf.count && isNameByte(buf[i]) { i += 1 }
         if i == nameStart { fail("expected an element name after '<'", at: tagStart); return }
         let qname = buf[nameStart..<i]
-        var rawAttributes: [(Slice<UnsafeBufferPointer<UInt8>>, String)] = []
+        rawAttributes.removeAll(keepingCapacity: true)
         var selfClosing = false
         while true {
             while i < buf.count && isSpace(buf[i]) { i += 1 }
@@ -282,18 +303,70 @@ private struct ReaderState {
             if p == "xmlns" || (p.isEmpty && l == "xmlns") { continue }
             attributes.append((p.isEmpty ? "" : (resolve(prefix: p) ?? p), l, value))
         }
-        let element = XMLElement(namespace: ns, name: local, attributes: attributes)
+        let element = XMLElement(namespace: ns, name: local, attributes: attributes, arena: arena)
         element.innerStart = i
-        if let parent = stack.last { parent.children.append(element) } else if root == nil { root = element }
+        let parent = stack.last
+        if let parent {
+            // Feed items have a dozen children: one allocation instead of the doubling steps.
+            if parent.children.isEmpty { parent.children.reserveCapacity(16) }
+            parent.children.append(element)
+        } else if root == nil { root = element }
         if selfClosing {
             element.innerEnd = i
             element.complete = true
             popScopes(depth)
             return
         }
+        if ns == XMLNamespace.xhtml, let parent, parent.namespace != XMLNamespace.xhtml {
+            // Inline XHTML (Atom `type="xhtml"`) is read from its raw bytes by the HTML stage;
+            // a tree of its paragraphs would be built only to be thrown away.
+            skipInlineXHTML(element, qname: qname, tagStart: tagStart)
+            popScopes(depth)
+            return
+        }
         stack.append(element)
         qnames.append(qname)
         if textBuffers.count <= depth { textBuffers.append([]) } else { textBuffers[depth].removeAll(keepingCapacity: true) }
+    }
+
+    /// Moves past the end tag that matches `element`'s start tag, counting nested elements of
+    /// the same name and skipping comments and CDATA sections.
+    mutating func skipInlineXHTML(_ element: XMLElement, qname: Slice<UnsafeBufferPointer<UInt8>>, tagStart: Int) {
+        var depth = 1
+        let n = buf.count
+        @inline(__always) func nameEnds(at k: Int) -> Bool { k < n && !isNameByte(buf[k]) }
+        @inline(__always) func qnameAt(_ k: Int) -> Bool {
+            k + qname.count <= n && UnsafeBufferPointer(rebasing: buf[k..<(k + qname.count)]).elementsEqual(qname) && nameEnds(at: k + qname.count)
+        }
+        var k = i
+        while true {
+            k = next(lt, from: k)
+            guard k + 1 < n else { fail("document ends inside <\(element.name)> (truncated?)", at: n); return }
+            if starts(with: "<!--", at: k) {
+                guard let e = find("-->", from: k + 4) else { fail("unterminated comment", at: k); return }
+                k = e + 3
+            } else if starts(with: "<![CDATA[", at: k) {
+                guard let e = find("]]>", from: k + 9) else { fail("unterminated CDATA section", at: k); return }
+                k = e + 3
+            } else if buf[k + 1] == slash && qnameAt(k + 2) {
+                depth -= 1
+                if depth == 0 {
+                    let close = next(gt, from: k)
+                    guard close < n else { fail("malformed end tag", at: k); return }
+                    element.innerEnd = k
+                    element.complete = true
+                    i = close + 1
+                    return
+                }
+                k += 2
+            } else if qnameAt(k + 1) {
+                let close = next(gt, from: k)
+                if close < n && buf[close - 1] != slash { depth += 1 }
+                k = close
+            } else {
+                k += 1
+            }
+        }
     }
 
     /// Namespace and local name of an element, cached: a feed repeats a handful of tag names
@@ -347,7 +420,9 @@ private struct ReaderState {
         open.complete = true
         let text = textBuffers[depth]
         if !text.isEmpty && !(open.children.count > 0 && text.allSatisfy(isSpace)) {
-            open.text = String(decoding: text, as: UTF8.self)
+            let start = arena.bytes.count
+            arena.bytes.append(contentsOf: text)
+            open.textRange = start..<arena.bytes.count
         }
         stack.removeLast()
         qnames.removeLast()

@@ -121,6 +121,7 @@ struct Bench {
                 }
             })
             items = n
+            if ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil { print(String(format: "  run: %.3f s", times.last!)) }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temp + suffix) }
         }
         let t = median(times)

@@ -82,6 +82,26 @@ func utc(_ d: Date?) -> String? { d.map { iso.string(from: $0) } }
         #expect(a2.author == "Feed Desk")
     }
 
+    @Test func inlineXhtmlWithNestingCommentsAndPlainTextTitles() throws {
+        let atom = """
+        <feed xmlns="http://www.w3.org/2005/Atom"><title type="text">Chips &amp; &lt;AI&gt;   weekly</title>
+        <entry><title type="text">Intel &lt;b&gt;not bold&lt;/b&gt;</title><id>e1</id>
+        <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><div><p>TSMC builds a fab.</p></div>
+        <!-- </div> inside a comment --><p>In <b>Arizona</b>.<br/></p></div></content></entry>
+        <entry><title>Second</title><id>e2</id><summary>Still read.</summary></entry></feed>
+        """
+        let feed = try FeedParser.parse(Array(atom.utf8))
+        #expect(feed.title == "Chips & <AI> weekly")
+        #expect(feed.items.map(\.title) == ["Intel <b>not bold</b>", "Second"])
+        #expect(feed.items[0].text == "TSMC builds a fab.\n\nIn Arizona.")
+        #expect(feed.items[1].text == "Still read.")
+        // Cut inside the inline XHTML: the entry before stays, with a warning.
+        let cut = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>Kept</title><id>k</id></entry><entry><title>Lost</title><content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>half"
+        let partial = try FeedParser.parse(Array(cut.utf8))
+        #expect(partial.items.map(\.title) == ["Kept"])
+        #expect(partial.warnings.contains { $0.contains("truncated") })
+    }
+
     @Test func atom03EscapedAndXmlContent() throws {
         let feed = try parse("atom03.xml")
         #expect(feed.items[0].text == "Samsung’s SF2 process wins & grows.")
