@@ -178,14 +178,13 @@ public final class LoopbackServer: @unchecked Sendable {
         do { try process.run() } catch { return nil }
         // Feed stdin from another thread: with a large input both pipes fill up and a single thread would deadlock.
         let writer = stdin.fileHandleForWriting
-        let payload = Data(input)
         let fed = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            try? writer.write(contentsOf: payload)
+            writer.writeAllRetrying(input)
             try? writer.close()
             fed.signal()
         }
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let output = stdout.fileHandleForReading.readAllRetrying()
         fed.wait()
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// Where the package lives, so tests can find `Rules/`, `Feeds/`, fixtures and the built binary.
 public enum PackagePaths {
@@ -69,18 +70,44 @@ public enum TrackerProcess {
         let input = Pipe()
         process.standardInput = input
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdin { input.fileHandleForWriting.writeAllRetrying(Array(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
         // Read both pipes before waiting, so a large output cannot block the child.
         final class Box: @unchecked Sendable { var data = Data() }
         let errBox = Box()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readAllRetrying(); group.leave() }
+        let outData = out.fileHandleForReading.readAllRetrying()
         group.wait()
         let errData = errBox.data
         process.waitUntilExit()
         return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+extension FileHandle {
+    /// Everything up to end of file. Foundation's `readDataToEndOfFile()` traps when a signal
+    /// interrupts the read (EINTR, seen with child processes exiting during a test run).
+    public func readAllRetrying() -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress, $0.count) }
+            if n > 0 { data.append(contentsOf: buffer[0..<n]); continue }
+            if n < 0 && errno == EINTR { continue }
+            return data
+        }
+    }
+
+    /// Writes all of `bytes`, retrying after interruptions; stops quietly if the reader is gone.
+    public func writeAllRetrying(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fileDescriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if n > 0 { offset += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            return
+        }
     }
 }
