@@ -21,10 +21,9 @@ struct AmountReader {
         fileprivate var tokens: [Token]
     }
 
-    func tokenize(_ sentence: String) -> Tokenized {
-        let b = Array(sentence.utf8)
-        return Tokenized(bytes: b, tokens: tokenize(b))
-    }
+    func tokenize(_ sentence: String) -> Tokenized { tokenize(Array(sentence.utf8)) }
+
+    func tokenize(_ sentence: [UInt8]) -> Tokenized { Tokenized(bytes: sentence, tokens: tokens(sentence)) }
 
     fileprivate struct Token {
         enum Kind { case number, word, symbol }
@@ -38,7 +37,7 @@ struct AmountReader {
         var bare: String { folded.hasSuffix(".") ? String(folded.dropLast()) : folded }
     }
 
-    let scales: [String: [String: Double]]
+    let scalesByLanguage: [String: [String: Double]]
     let symbols: [(String, String)]            // symbol -> currency code, longest first
     let symbolBytes: [([UInt8], String)]
     /// Currency words as folded word sequences ("us dollar"), longest first, keyed by their
@@ -54,7 +53,10 @@ struct AmountReader {
                 s[lang, default: [:]][f.hasSuffix(".") ? String(f.dropLast()) : f] = factor
             }
         }
-        scales = s
+        for (lang, table) in s where lang != "de" && lang != "en" {
+            s[lang] = table.merging(s["en"] ?? [:]) { own, _ in own }
+        }
+        scalesByLanguage = s
         var sym: [(String, String)] = []
         var words: [([String], String)] = []
         for c in lexicon.currencies {
@@ -72,7 +74,7 @@ struct AmountReader {
 
     private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
 
-    private func tokenize(_ b: [UInt8]) -> [Token] {
+    private func tokens(_ b: [UInt8]) -> [Token] {
         var tokens: [Token] = []
         var i = 0
         var spaced = true
@@ -109,7 +111,10 @@ struct AmountReader {
             if kind == .word && b[start..<i].contains(where: { $0 >= 0x80 }) {
                 folded = String(decoding: FoldedText.fold(String(decoding: b[start..<i], as: UTF8.self)), as: UTF8.self)
             } else if kind == .word {
-                folded = String(decoding: b[start..<i].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+                folded = String(unsafeUninitializedCapacity: i - start) { out in
+                    for k in start..<i { out[k - start] = b[k] >= 0x41 && b[k] <= 0x5A ? b[k] | 0x20 : b[k] }
+                    return i - start
+                }
             } else {
                 folded = String(decoding: b[start..<i], as: UTF8.self)
             }
@@ -119,33 +124,54 @@ struct AmountReader {
         return tokens
     }
 
-    private func number(_ s: String, language: String) -> Double? {
-        // A separator followed by exactly three digits groups thousands in the language's style;
-        // any other separator is the decimal point.
-        let groupSep: Character = language == "de" ? "." : ","
-        var parts = s.split(omittingEmptySubsequences: false) { $0 == "." || $0 == "," }
-        guard parts.count > 1 else { return Double(s) }
-        let seps = s.filter { $0 == "." || $0 == "," }
-        if seps.count > 1 || (seps.first == groupSep && parts.last!.count == 3) {
-            // "350.000" (de) / "350,000" (en) / "1.234.567": all but a final decimal part are groups.
-            let decimalSep: Character = groupSep == "." ? "," : "."
-            if let last = s.lastIndex(of: decimalSep), seps.last == decimalSep {
-                let intPart = s[..<last].filter { $0.isNumber }
-                return Double(intPart + "." + s[s.index(after: last)...])
+    /// The value of a figure token ("350.000", "6,6", "1,234.5"). A separator followed by exactly
+    /// three digits groups thousands in the language's style; any other separator is the
+    /// decimal point. Works on the token's bytes; only the normalised digits become a String.
+    private func number(_ t: Token, _ b: [UInt8], language: String) -> Double? {
+        let digits = b[t.start..<t.end]
+        let group: UInt8 = language == "de" ? 0x2E : 0x2C
+        let decimal: UInt8 = group == 0x2E ? 0x2C : 0x2E
+        var separators = 0, firstSeparator: UInt8 = 0, lastSeparator: UInt8 = 0, lastSeparatorAt = -1
+        var firstPart = 0, run = 0
+        for (k, c) in zip(digits.indices, digits) {
+            if c >= 0x30 && c <= 0x39 { run += 1; continue }
+            if separators == 0 { firstPart = run; firstSeparator = c }
+            separators += 1
+            lastSeparator = c
+            lastSeparatorAt = k
+            run = 0
+        }
+        let lastPart = run
+        /// The digits read with the separator at `point` (if any) as the decimal point.
+        func value(point: Int?) -> Double? {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digits.count) { buf in
+                var n = 0
+                for (k, c) in zip(digits.indices, digits) {
+                    if c >= 0x30 && c <= 0x39 { buf[n] = c; n += 1 } else if k == point { buf[n] = 0x2E; n += 1 }
+                }
+                return Double(String(decoding: UnsafeBufferPointer(rebasing: buf[..<n]), as: UTF8.self))
             }
-            return Double(s.filter { $0.isNumber })
         }
-        if parts.last!.count == 3 && parts.first!.count <= 3 && seps.first != groupSep && language != "de" && language != "en" {
-            return Double(parts.joined())
+        if separators == 0 { return value(point: nil) }
+        if separators > 1 || (firstSeparator == group && lastPart == 3) {
+            // "350.000" (de) / "350,000" (en) / "1.234.567": all but a final decimal part are groups.
+            return value(point: lastSeparator == decimal ? lastSeparatorAt : nil)
         }
-        let fraction = parts.removeLast()
-        return Double(parts.joined() + "." + fraction)
+        if lastPart == 3 && firstPart <= 3 && firstSeparator != group && language != "de" && language != "en" {
+            return value(point: nil)
+        }
+        return value(point: lastSeparatorAt)
     }
 
-    private func scale(_ t: Token?, _ language: String) -> Double? {
+    /// Scale words of a language ("Milliarden", "bn"); languages other than German also
+    /// understand the English ones.
+    private func scaleTable(_ language: String) -> [String: Double] {
+        scalesByLanguage[language] ?? scalesByLanguage["en"] ?? [:]
+    }
+
+    private func scale(_ t: Token?, _ table: [String: Double]) -> Double? {
         guard let t, t.kind == .word else { return nil }
-        let w = t.bare
-        return scales[language]?[w] ?? (language == "de" ? nil : scales["en"]?[w])
+        return table[t.bare]
     }
 
     private func symbolCurrency(_ tokens: [Token], _ i: Int, _ b: [UInt8]) -> (code: String, first: Int)? {
@@ -196,6 +222,12 @@ struct AmountReader {
         "years", "jahre", "jahren", "months", "monate", "monaten", "quarters", "weeks", "wochen", "nm", "nanometer", "gb", "tb",
     ]
 
+    /// "8-10", "8 to 10", "8 bis 10", "between 8 and 10".
+    static let rangeDashes = ["-", "–", "to", "bis"]
+    static let rangeAnds = ["and", "und"]
+    static let rangeWords = rangeDashes + rangeAnds
+    /// "a $500 billion valuation".
+    static let valuationAfter = ["valuation", "bewertung", "market"]
     static let upTo: [[String]] = [["up", "to"], ["bis", "zu"], ["as", "much", "as"], ["hochstens"], ["maximal"], ["no", "more", "than"]]
     static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["at", "least"], ["mindestens"], ["upwards", "of"]]
     static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "value", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "wert", "market"]
@@ -214,26 +246,27 @@ struct AmountReader {
     func amounts(in t: Tokenized, language: String) -> [Found<Money>] {
         let b = t.bytes
         let tokens = t.tokens
+        let scales = scaleTable(language)
         var found: [Found<Money>] = []
         var i = 0
         while i < tokens.count {
             // A figure, or a number word before a scale ("zehn Milliarden Euro", "two billion dollars").
-            let spelled = tokens[i].kind == .word && i + 1 < tokens.count && scale(tokens[i + 1], language) != nil
+            let spelled = tokens[i].kind == .word && i + 1 < tokens.count && scale(tokens[i + 1], scales) != nil
                 ? Self.numberWords[tokens[i].bare] : nil
-            guard tokens[i].kind == .number || spelled != nil, let v1 = spelled ?? number(tokens[i].folded, language: language) else { i += 1; continue }
+            guard tokens[i].kind == .number || spelled != nil, let v1 = spelled ?? number(tokens[i], b, language: language) else { i += 1; continue }
             var j = i + 1
             var v2: Double?
             // Range: "8-10", "8 bis 10", "8 to 10", "between 8 and 10", "$8bn-$10bn" is rare and not handled.
-            if j + 1 < tokens.count, ["-", "–", "to", "bis", "and", "und"].contains(tokens[j].folded) {
+            if j + 1 < tokens.count, Self.rangeWords.contains(tokens[j].folded) {
                 var k = j + 1
                 if tokens[k].kind == .symbol, symbolCurrency(tokens, k, b) != nil { k += 1 }
-                if k < tokens.count, tokens[k].kind == .number, let v = number(tokens[k].folded, language: language) {
+                if k < tokens.count, tokens[k].kind == .number, let v = number(tokens[k], b, language: language) {
                     v2 = v
                     j = k + 1
                 }
             }
             var factor = 1.0
-            if let f = scale(j < tokens.count ? tokens[j] : nil, language) { factor = f; j += 1 }
+            if let f = scale(j < tokens.count ? tokens[j] : nil, scales) { factor = f; j += 1 }
             var code: String?
             var first = i
             if i > 0, let sc = symbolCurrency(tokens, i - 1, b) { code = sc.code; first = sc.first }
@@ -248,14 +281,14 @@ struct AmountReader {
             if v2 == nil, j + 1 < tokens.count {
                 let connector = tokens[j].folded
                 let between = precededBy(tokens, first, [["between"], ["zwischen"]])
-                if ["-", "–", "to", "bis"].contains(connector) || (between && ["and", "und"].contains(connector)) {
+                if Self.rangeDashes.contains(connector) || (between && Self.rangeAnds.contains(connector)) {
                     var k = j + 1
                     // Skip a repeated currency sign ("$", "US$", "€") before the second number.
                     while k < tokens.count, k <= j + 2, tokens[k].kind == .symbol || tokens[k].folded == "us" { k += 1 }
-                    if k < tokens.count, tokens[k].kind == .number, let v = number(tokens[k].folded, language: language) {
+                    if k < tokens.count, tokens[k].kind == .number, let v = number(tokens[k], b, language: language) {
                         var f2 = factor
                         var m = k + 1
-                        if let f = scale(m < tokens.count ? tokens[m] : nil, language) { f2 = f; m += 1 }
+                        if let f = scale(m < tokens.count ? tokens[m] : nil, scales) { f2 = f; m += 1 }
                         if m < tokens.count, let wc = wordCurrency(tokens, at: m), wc.code == code { m = wc.end }
                         if v * f2 >= v1 * factor {
                             hi = v * f2
@@ -271,7 +304,7 @@ struct AmountReader {
             // "at a valuation of $157 billion" or "at a $500 billion valuation".
             let context = tokens[max(0, first - 5)..<first].map(\.folded)
             let valuation = context.contains { Self.valuationWords.contains($0) }
-                || (j < tokens.count && ["valuation", "bewertung", "market"].contains(tokens[j].bare))
+                || (j < tokens.count && Self.valuationAfter.contains(tokens[j].bare))
             found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end, isValuation: valuation))
             i = j
         }
@@ -287,12 +320,13 @@ struct AmountReader {
     func quantities(in t: Tokenized, language: String, productAt: (Int) -> String?) -> [Found<Quantity>] {
         let b = t.bytes
         let tokens = t.tokens
+        let scales = scaleTable(language)
         var found: [Found<Quantity>] = []
         for (i, t) in tokens.enumerated() where t.kind == .number {
-            guard var value = number(t.folded, language: language) else { continue }
+            guard var value = number(t, b, language: language) else { continue }
             if i > 0, symbolCurrency(tokens, i - 1, b) != nil { continue }
             var j = i + 1
-            if let f = scale(j < tokens.count ? tokens[j] : nil, language), f < 1e9 { value *= f; j += 1 }
+            if let f = scale(j < tokens.count ? tokens[j] : nil, scales), f < 1e9 { value *= f; j += 1 }
             // Skip a few words ("Nvidia", "of", "its", "von") looking for the product or unit.
             var unit: String?
             var k = j

@@ -5,7 +5,9 @@
 struct Automaton {
     private var classOf = [UInt8](repeating: 0, count: 256)
     private var classCount = 1
-    /// `delta[state * classCount + class]` = next state (failure transitions already folded in).
+    /// `delta[state * classCount + class]` = the next state's row offset (`next * classCount`),
+    /// failure transitions already folded in; bitwise-negated when the next state has outputs,
+    /// so that the scan tests one sign per byte and multiplies nothing.
     private var delta: [Int32] = []
     /// First output of a state (index into `outputs`), or -1.
     private var outputStart: [Int32] = []
@@ -68,6 +70,7 @@ struct Automaton {
         var fail = [Int32](repeating: 0, count: stateCount)
         var queue: [Int32] = []
         queue.reserveCapacity(stateCount)
+        precondition(stateCount * classCount < Int(Int32.max), "automaton too large")
         for (k, child) in children[0] { delta[Int(k)] = child; queue.append(child) }
         var head = 0
         // Root outputs first (none), then each state: its own terminals, then its failure state's chain.
@@ -91,6 +94,10 @@ struct Automaton {
                 }
             }
         }
+        for (k, next) in delta.enumerated() {
+            let offset = next * Int32(classCount)
+            delta[k] = outputStart[Int(next)] >= 0 ? ~offset : offset
+        }
     }
 
     /// Calls `hit(pattern, end)` for every occurrence at word boundaries (as the pattern's
@@ -107,9 +114,10 @@ struct Automaton {
         patternLengths.withUnsafeBufferPointer { lengths in
         openEnds.withUnsafeBufferPointer { open in
             for i in 0..<n {
-                s = Int(d[s * cc + Int(cls[Int(text[i])])])
-                var o = outs[s]
-                guard o >= 0 else { continue }
+                let next = d[s + Int(cls[Int(text[i])])]
+                if next >= 0 { s = Int(next); continue }
+                s = Int(~next)
+                var o = outs[s / cc]
                 let endsWord = i + 1 == n || !FoldedText.isWordByte(text[i + 1])
                 while o >= 0 {
                     let entry = outputs[Int(o)]

@@ -49,12 +49,16 @@ public struct Classifier: Sendable {
     let patternFlags: [UInt8]          // 1: open left, 2: open right, 4: case-sensitive
     let useStart: [Int32]              // uses of pattern i are useList[useStart[i]..<useStart[i+1]]
     let useList: [(phrase: Int32, part: Int32)]
+    /// The phrases that pattern i begins: `leadPhrases[leadStart[i]..<leadStart[i+1]]`.
+    let leadStart: [Int32]
+    let leadPhrases: [Int32]
     let phraseLanguage: [String?]
     /// For each language the rules know: which phrases apply to it (computed once).
     let languageMasks: [String: [Bool]]
     /// Patterns that are part of some trigger: an article without one yields nothing.
     let isTriggerPart: [Bool]
-    let boilerplatePhrase: [Int: Int]
+    /// Per pattern: the boilerplate or cut phrase it starts, or -1.
+    let boilerplatePhrase: [Int32]
     /// Entity index by canonical name, and the names of regulators.
     let entityIndex: [String: Int]
     let regulatorNames: Set<String>
@@ -116,16 +120,24 @@ public struct Classifier: Sendable {
         starts.append(Int32(uses.count))
         useStart = starts
         useList = uses
+        var leadStart: [Int32] = [], leadPhrases: [Int32] = []
+        for p in patterns {
+            leadStart.append(Int32(leadPhrases.count))
+            leadPhrases += p.uses.filter { $0.part == 0 }.map { Int32($0.phrase) }
+        }
+        leadStart.append(Int32(leadPhrases.count))
+        self.leadStart = leadStart
+        self.leadPhrases = leadPhrases
         phraseLanguage = phrases.map(\.language)
         var masks: [String: [Bool]] = [:]
         for lang in Set(phrases.compactMap(\.language)) { masks[lang] = phrases.map { $0.language == nil || $0.language == lang } }
         languageMasks = masks
         isTriggerPart = patterns.map { p in p.uses.contains { if case .trigger = phrases[$0.phrase].kind { return true } else { return false } } }
-        var boiler: [Int: Int] = [:]
+        var boiler = [Int32](repeating: -1, count: patterns.count)
         for (i, p) in patterns.enumerated() {
             for u in p.uses {
                 switch phrases[u.phrase].kind {
-                case .boilerplate, .cut: boiler[i] = u.phrase
+                case .boilerplate, .cut: boiler[i] = Int32(u.phrase)
                 default: break
                 }
             }
@@ -152,11 +164,12 @@ public struct Classifier: Sendable {
         let lang = language.map { String($0.prefix(2)).lowercased() } ?? Self.detectLanguage(body)
         let folded = FoldedText(body)
         let bodyBytes = Array(body.utf8)
-        var hits = scan(folded, bodyBytes, language: lang)
+        let languageOK = self.languageOK(lang)
+        var hits = scan(folded, bodyBytes, languageOK: languageOK)
         guard hits.contains(where: { isTriggerPart[$0.pattern] }) else { return [] }
         hits = withoutBoilerplate(hits, folded, bodyBytes)
 
-        let sentences = TextSegmenter.sentences(body)
+        let sentences = TextSegmenter.sentences(bodyBytes)
         // Sentence index of each hit, via the folded → original offset map.
         var perSentence = [[Hit]](repeating: [], count: sentences.count)
         for h in hits {
@@ -168,7 +181,8 @@ public struct Classifier: Sendable {
             }
             if !sentences.isEmpty, sentences[lo].contains(o) { perSentence[lo].append(h) }
         }
-        let context = ArticleContext(classifier: self, sentences: sentences, perSentence: perSentence, folded: folded, body: bodyBytes, language: lang, explain: explain)
+        let context = ArticleContext(classifier: self, sentences: sentences, perSentence: perSentence, folded: folded, body: bodyBytes,
+                                     languageOK: languageOK, explain: explain)
         var events: [(event: Event, sentence: Int)] = []
         for (i, range) in sentences.enumerated() where perSentence[i].contains(where: { isTriggerPart[$0.pattern] }) {
             events += context.events(in: i, range: range, language: lang).map { ($0, i) }
@@ -182,13 +196,18 @@ public struct Classifier: Sendable {
     /// How many pattern occurrences an article has: the matching stage alone, for benchmarks.
     public func matchCount(title: String, text: String, language: String?) -> Int {
         let body = title.isEmpty ? text : title + "\n" + text
-        return scan(FoldedText(body), Array(body.utf8), language: language ?? "en").count
+        return scan(FoldedText(body), Array(body.utf8), languageOK: languageOK(language ?? "en")).count
+    }
+
+    /// Which phrases apply to text in `language` (phrases of any language apply to all).
+    func languageOK(_ language: String) -> [Bool] {
+        languageMasks[language] ?? phraseLanguage.map { $0 == nil }
     }
 
     /// Every pattern occurrence that respects its word boundaries, case and language.
-    func scan(_ folded: FoldedText, _ body: [UInt8], language: String) -> [Hit] {
+    func scan(_ folded: FoldedText, _ body: [UInt8], languageOK: [Bool]) -> [Hit] {
         var hits: [Hit] = []
-        let languageOK = languageMasks[language] ?? phraseLanguage.map { $0 == nil }
+        hits.reserveCapacity(64)
         folded.bytes.withUnsafeBufferPointer { buf in
         patternLength.withUnsafeBufferPointer { length in
         patternFlags.withUnsafeBufferPointer { flags in
@@ -226,7 +245,8 @@ public struct Classifier: Sendable {
     func withoutBoilerplate(_ hits: [Hit], _ folded: FoldedText, _ body: [UInt8]) -> [Hit] {
         var dropped: [Range<Int>] = []
         for h in hits {
-            guard let phrase = boilerplatePhrase[h.pattern] else { continue }
+            let phrase = Int(boilerplatePhrase[h.pattern])
+            guard phrase >= 0 else { continue }
             let kind = phrases[phrase].kind
             var lineStart = Int(folded.origin[h.start])
             while lineStart > 0 && (body[lineStart - 1] == 0x20 || body[lineStart - 1] == 0x09) { lineStart -= 1 }
@@ -294,12 +314,11 @@ public struct Classifier: Sendable {
     static func merge(_ events: [(event: Event, sentence: Int)]) -> [Event] {
         var out: [(event: Event, sentence: Int)] = []
         for (e, sentence) in events {
-            let names = Set(e.actors.map(\.name))
             // Two different products are two launches or orders, however close together.
             func differentProducts(_ other: Event) -> Bool { e.product != nil && other.product != nil && e.product != other.product }
+            func sharesActor(_ other: Event) -> Bool { e.actors.contains { a in other.actors.contains { $0.name == a.name } } }
             guard let k = out.firstIndex(where: {
-                $0.event.type == e.type && !differentProducts($0.event)
-                    && (!names.isDisjoint(with: $0.event.actors.map(\.name)) || sentence - $0.sentence <= 2)
+                $0.event.type == e.type && !differentProducts($0.event) && (sentence - $0.sentence <= 2 || sharesActor($0.event))
             }) else {
                 out.append((e, sentence))
                 continue

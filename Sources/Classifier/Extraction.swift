@@ -19,10 +19,11 @@ struct ArticleContext {
     /// Whether to write the reasons (`classify --explain`); the hot path skips the strings.
     let explain: Bool
 
-    init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8], language: String, explain: Bool) {
+    init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8],
+         languageOK: [Bool], explain: Bool) {
         self.classifier = classifier
         self.explain = explain
-        languageOK = classifier.languageMasks[language] ?? classifier.phraseLanguage.map { $0 == nil }
+        self.languageOK = languageOK
         self.sentences = sentences
         self.perSentence = perSentence
         self.folded = folded
@@ -30,8 +31,8 @@ struct ArticleContext {
         var counts: [Int: (count: Int, first: Int)] = [:]
         for (i, hits) in perSentence.prefix(4).enumerated() {
             for h in hits {
-                for k in Int(classifier.useStart[h.pattern])..<Int(classifier.useStart[h.pattern + 1]) where classifier.useList[k].part == 0 {
-                    if case .entity(let e) = classifier.phrases[Int(classifier.useList[k].phrase)].kind, classifier.rules.entities[e].kind.canBeActor {
+                for k in Int(classifier.leadStart[h.pattern])..<Int(classifier.leadStart[h.pattern + 1]) {
+                    if case .entity(let e) = classifier.phrases[Int(classifier.leadPhrases[k])].kind, classifier.rules.entities[e].kind.canBeActor {
                         counts[e, default: (0, i * 100_000 + h.start)].count += 1
                     }
                 }
@@ -59,34 +60,34 @@ struct ArticleContext {
 
     /// Complete phrases in the sentence: single patterns, and multi-part ones whose parts
     /// occur in order. A multi-part phrase is only looked at when its first part occurs.
+    /// A sentence has a handful of hits, so plain scans beat hashing here.
     func phrasesFound(in i: Int, range: Range<Int>) -> [Found] {
         var found: [Found] = []
         let hits = perSentence[i]
-        var positions: [Int: [Classifier.Hit]] = [:]
-        var checked = Set<Int>()
+        var checked: [Int] = []
         func at(_ h: Classifier.Hit) -> (Int, Int) { (original(h.start) - range.lowerBound, original(h.end, end: true) - range.lowerBound) }
         for h in hits {
-            for k in Int(classifier.useStart[h.pattern])..<Int(classifier.useStart[h.pattern + 1]) {
-                let use = (phrase: Int(classifier.useList[k].phrase), part: Int(classifier.useList[k].part))
-                guard use.part == 0 && languageOK[use.phrase] else { continue }
-                let phrase = classifier.phrases[use.phrase]
+            for k in Int(classifier.leadStart[h.pattern])..<Int(classifier.leadStart[h.pattern + 1]) {
+                let phraseIndex = Int(classifier.leadPhrases[k])
+                guard languageOK[phraseIndex] else { continue }
+                let phrase = classifier.phrases[phraseIndex]
                 if phrase.parts.count == 1 {
                     let (s, e) = at(h)
-                    found.append(Found(kind: phrase.kind, phrase: use.phrase, start: s, end: e))
+                    found.append(Found(kind: phrase.kind, phrase: phraseIndex, start: s, end: e))
                     continue
                 }
-                guard checked.insert(use.phrase).inserted else { continue }
-                if positions.isEmpty { for x in hits { positions[x.pattern, default: []].append(x) } }
+                guard !checked.contains(phraseIndex) else { continue }
+                checked.append(phraseIndex)
                 // Earliest occurrence of each later part after the previous one.
-                guard let first = positions[phrase.parts[0]]?.first else { continue }
+                guard let first = hits.first(where: { $0.pattern == phrase.parts[0] }) else { continue }
                 var last = first
                 var complete = true
                 for part in phrase.parts.dropFirst() {
-                    guard let next = positions[part]?.first(where: { $0.start >= last.end }) else { complete = false; break }
+                    guard let next = hits.first(where: { $0.pattern == part && $0.start >= last.end }) else { complete = false; break }
                     last = next
                 }
                 if complete {
-                    found.append(Found(kind: phrase.kind, phrase: use.phrase, start: at(first).0, end: at(last).1))
+                    found.append(Found(kind: phrase.kind, phrase: phraseIndex, start: at(first).0, end: at(last).1))
                 }
             }
         }
@@ -95,24 +96,25 @@ struct ArticleContext {
 
     func events(in i: Int, range: Range<Int>, language: String) -> [Event] {
         let found = phrasesFound(in: i, range: range)
-        var triggers: [Int: Found] = [:]
-        var vetoed: Set<Int> = []
+        // The first trigger of each rule (found is in sentence order), and the vetoed rules.
+        var triggers: [(rule: Int, found: Found)] = []
+        var vetoed: [Int] = []
         var cues: [(EventStatus, Found)] = []
         var names: [Found] = []
         var background: Found?
         for f in found {
             switch f.kind {
             case .background: background = background ?? f
-            case .trigger(let r): if triggers[r] == nil { triggers[r] = f }
-            case .veto(let r): vetoed.insert(r)
+            case .trigger(let r): if !triggers.contains(where: { $0.rule == r }) { triggers.append((r, f)) }
+            case .veto(let r): vetoed.append(r)
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
             case .boilerplate, .cut: break
             }
         }
-        let live = triggers.keys.filter { !vetoed.contains($0) }
+        let live = triggers.filter { !vetoed.contains($0.rule) }.sorted { $0.rule < $1.rule }
         guard !live.isEmpty else { return [] }
-        let liveTypes = Set(live.map { rules.rules[$0].type })
+        let liveTypes = live.map { rules.rules[$0.rule].type }
 
         // Longest name wins where names overlap ("Samsung Electronics" over "Samsung").
         var accepted: [Found] = []
@@ -133,27 +135,26 @@ struct ArticleContext {
             default: break
             }
         }
-        let sentence = String(decoding: body[range], as: UTF8.self)
+        lazy var sentence = String(decoding: body[range], as: UTF8.self)
         let status = self.status(cues)
         // Figures are read once per sentence, and only if a rule wants them.
-        lazy var figures = classifier.amounts.tokenize(sentence)
+        lazy var figures = classifier.amounts.tokenize(Array(body[range]))
         lazy var allAmounts = classifier.amounts.amounts(in: figures, language: language)
         lazy var allQuantities: [AmountReader.Found<Quantity>] = {
             let starts = Dictionary(productMentions.map { ($0.found.start, rules.products[$0.product].name) }) { a, _ in a }
             return classifier.amounts.quantities(in: figures, language: language, productAt: { starts[$0] })
         }()
+        let vendors = productMentions.compactMap { rules.products[$0.product].vendor }
         var events: [Event] = []
-        for r in live.sorted() {
+        for (r, trigger) in live {
             let rule = rules.rules[r]
             if rule.suppressedBy.contains(where: liveTypes.contains) { continue }
-            let trigger = triggers[r]!
             var reasons: [String] = []
             func why(_ reason: @autoclosure () -> String) { if explain { reasons.append(reason()) } }
             why("rule \(rule.type.rawValue): trigger \"\(classifier.phrases[trigger.phrase].text)\"")
             var borrowedActor = false
             var spans = [Span(start: trigger.start, end: trigger.end, label: "trigger")]
             var confidence = rule.confidence
-            let vendors = Set(productMentions.compactMap { rules.products[$0.product].vendor })
             let mentions = rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions
             // A country that restricts exports ("China bans …") acts through its government: name
             // both. A country after the trigger ("… exports to China") is where goods go.

@@ -13,11 +13,31 @@ enum TextSegmenter {
         "jänner", "quartal", "jahrhundert", "platz", "stelle",
     ]
 
+    /// Abbreviations and ordinal-taking words as packed keys (see `WordKey`), so that the
+    /// check at every full stop costs no String.
+    static let abbreviationKeys = Set(abbreviations.map { WordKey(Array($0.utf8)[...]) })
+    static let wordsAfterOrdinalKeys = Set(wordsAfterOrdinal.map { WordKey(Array($0.utf8)[...]) })
+
+    /// A word of up to 15 bytes, ASCII-lower-cased, packed with its length into two integers;
+    /// longer words all get one key that no listed word has.
+    struct WordKey: Hashable {
+        var low: UInt64 = 0, high: UInt64 = 0
+        init(_ w: ArraySlice<UInt8>) {
+            guard w.count <= 15 else { low = .max; high = .max; return }
+            low = UInt64(w.count)
+            for (i, c) in w.enumerated() {
+                let byte = UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+                if i < 7 { low |= byte << (8 * UInt64(i + 1)) } else { high |= byte << (8 * UInt64(i - 7)) }
+            }
+        }
+    }
+
     /// Sentences as byte ranges of `text`. A line break always ends a sentence; so does
     /// `.`, `!` or `?` before whitespace and a capital, digit or quote, unless the word
     /// before is an abbreviation, a single letter ("U.S."), or a day number before a month.
-    static func sentences(_ text: String) -> [Range<Int>] {
-        let b = Array(text.utf8)
+    static func sentences(_ text: String) -> [Range<Int>] { sentences(Array(text.utf8)) }
+
+    static func sentences(_ b: [UInt8]) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var start = 0
         func close(_ end: Int) {
@@ -56,17 +76,15 @@ enum TextSegmenter {
     static func isNonTerminal(_ b: [UInt8], dot: Int, next: Int) -> Bool {
         var k = dot
         while k > 0 && b[k - 1] != 0x20 && b[k - 1] != 0x0A && b[k - 1] != 0x28 { k -= 1 }
-        let raw = String(decoding: b[k..<dot], as: UTF8.self).lowercased()
-        if raw.contains(".") { return true }                                 // "U.S.", "z.B."
-        let word = raw
-        if word.count == 1 && word.first!.isLetter { return true }          // "J. Smith"
-        if abbreviations.contains(word) { return true }
-        if !word.isEmpty, word.count <= 2, word.allSatisfy(\.isNumber) {
+        let word = b[k..<dot]
+        if word.contains(0x2E) { return true }                                   // "U.S.", "z.B."
+        if word.count == 1, let c = word.first, (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A { return true }  // "J. Smith"
+        if abbreviationKeys.contains(WordKey(word)) { return true }
+        if !word.isEmpty, word.count <= 2, word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             // "am 19. Januar", "im 3. Quartal"
             var e = next
             while e < b.count && b[e] != 0x20 && b[e] != 0x2C { e += 1 }
-            let following = String(decoding: b[next..<e], as: UTF8.self).lowercased()
-            return wordsAfterOrdinal.contains(following)
+            return wordsAfterOrdinalKeys.contains(WordKey(b[next..<e]))
         }
         return false
     }
