@@ -1,3 +1,4 @@
+import Foundation
 import TrackerModel
 
 /// The per-sentence work of one article: which rules fire, with which actors, amounts,
@@ -18,6 +19,8 @@ struct ArticleContext {
     let languageOK: [Bool]
     /// Whether to write the reasons (`classify --explain`); the hot path skips the strings.
     let explain: Bool
+    /// Rules with a trigger in the headline or lead: what the article is about.
+    private(set) var leadRules: [Int] = []
 
     init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8],
          languageOK: [Bool], explain: Bool) {
@@ -39,6 +42,13 @@ struct ArticleContext {
             }
         }
         topicActor = counts.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.value.first > b.value.first }?.key
+        if classifier.rules.rules.contains(where: \.topicOnly) {
+            for (i, range) in sentences.prefix(4).enumerated() {
+                for f in phrasesFound(in: i, range: range) {
+                    if case .trigger(let r) = f.kind, !leadRules.contains(r) { leadRules.append(r) }
+                }
+            }
+        }
     }
 
     struct Found {
@@ -149,6 +159,7 @@ struct ArticleContext {
         for (r, trigger) in live {
             let rule = rules.rules[r]
             if rule.suppressedBy.contains(where: liveTypes.contains) { continue }
+            if rule.topicOnly && i > 3 && !leadRules.contains(r) { continue }
             var reasons: [String] = []
             func why(_ reason: @autoclosure () -> String) { if explain { reasons.append(reason()) } }
             why("rule \(rule.type.rawValue): trigger \"\(classifier.phrases[trigger.phrase].text)\"")
@@ -207,6 +218,7 @@ struct ArticleContext {
                     why("the only amount is a valuation, not the sum itself")
                 }
             }
+            if background != nil && i > 2 && ProcessInfo.processInfo.environment["EXP_DROP_BG"] != nil { continue }
             if let background, !rule.requires.contains(.amount), amount != nil {
                 // "…, when Microsoft invested $1 billion in OpenAI": history, not this event's figure.
                 amount = nil

@@ -78,6 +78,9 @@ public struct EventRule: Sendable {
     /// the company before the trigger is the investor).
     public var rolesSwappedFor: Set<String>
     public var suppressedBy: [EventType]
+    /// Fires beyond the headline and lead only when they also have one of its triggers:
+    /// such figures elsewhere in an article are context (last year's revenue in a deal story).
+    public var topicOnly: Bool
     public var confidence: Double
     public var tests: [RuleTest]
     public var file: String
@@ -202,7 +205,8 @@ public struct RuleSet: Sendable {
 
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String) throws -> EventRule {
         let f = try r.fields(node, allowed: ["id", "title", "description", "level", "tags", "falsepositives", "references", "status",
-                                            "triggers", "vetoes", "requires", "roles", "suppressed_by", "confidence", "tests"], what: "an event rule")
+                                            "triggers", "vetoes", "requires", "roles", "suppressed_by", "topic_only", "confidence",
+                                            "tests"], what: "an event rule")
         let id = try r.string(f["id"], "id")
         guard let type = EventType(rawValue: id) else {
             throw r.error(f["id"], "id '\(id)' is not an event type (\(EventType.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -248,7 +252,8 @@ public struct RuleSet: Sendable {
                          level: try r.optionalString(f["level"], "level") ?? "medium", tags: try r.strings(f["tags"], "tags"),
                          falsePositives: try r.strings(f["falsepositives"], "falsepositives"), triggers: triggers,
                          vetoes: try r.perLanguage(f["vetoes"], "vetoes"), requires: requires, roleBefore: before, roleAfter: after, rolesSwappedFor: swapped,
-                         suppressedBy: suppressed, confidence: confidence, tests: tests, file: r.file)
+                         suppressedBy: suppressed, topicOnly: try r.bool(f["topic_only"], "topic_only", default: false),
+                         confidence: confidence, tests: tests, file: r.file)
     }
 
     static func readTest(_ node: Node, _ r: YAMLReader, isMatch: Bool) throws -> RuleTest {

@@ -72,6 +72,12 @@ struct YAMLReader {
         return d
     }
 
+    func bool(_ node: Node?, _ what: String, default value: Bool) throws -> Bool {
+        guard let node else { return value }
+        guard let b = node.bool else { throw error(node, "\(what) must be true or false") }
+        return b
+    }
+
     func strings(_ node: Node?, _ what: String) throws -> [String] {
         guard let node else { return [] }
         if node.null != nil { return [] }
