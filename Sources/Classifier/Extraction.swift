@@ -1,4 +1,3 @@
-import Foundation
 import TrackerModel
 
 /// The per-sentence work of one article: which rules fire, with which actors, amounts,
@@ -218,7 +217,6 @@ struct ArticleContext {
                     why("the only amount is a valuation, not the sum itself")
                 }
             }
-            if background != nil && i > 2 && ProcessInfo.processInfo.environment["EXP_DROP_BG"] != nil { continue }
             if let background, !rule.requires.contains(.amount), amount != nil {
                 // "…, when Microsoft invested $1 billion in OpenAI": history, not this event's figure.
                 amount = nil
