@@ -159,7 +159,9 @@ public struct Classifier: Sendable {
 
     /// Events of one article. `language` is the feed's or the article's; nil detects it.
     /// With `explain`, each event carries the reasons for its status and confidence.
-    public func classify(title: String, text: String, language: String? = nil, explain: Bool = false) -> [Event] {
+    /// `published` dates the article: a sentence that names a year two or more before it
+    /// ("co-founded OpenAI in 2015") tells history.
+    public func classify(title: String, text: String, language: String? = nil, published: Date? = nil, explain: Bool = false) -> [Event] {
         let body = title.isEmpty ? text : title + "\n" + text
         let lang = language.map { String($0.prefix(2)).lowercased() } ?? Self.detectLanguage(body)
         let folded = FoldedText(body)
@@ -182,12 +184,18 @@ public struct Classifier: Sendable {
             if !sentences.isEmpty, sentences[lo].contains(o) { perSentence[lo].append(h) }
         }
         let context = ArticleContext(classifier: self, sentences: sentences, perSentence: perSentence, folded: folded, body: bodyBytes,
-                                     languageOK: languageOK, explain: explain)
+                                     languageOK: languageOK, historyBefore: published.map { Self.year(of: $0) - 1 }, explain: explain)
         var events: [(event: Event, sentence: Int)] = []
         for (i, range) in sentences.enumerated() where perSentence[i].contains(where: { isTriggerPart[$0.pattern] }) {
             events += context.events(in: i, range: range, language: lang).map { ($0, i) }
         }
         return Self.merge(events)
+    }
+
+    static func year(of date: Date) -> Int {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        return utc.component(.year, from: date)
     }
 
     public var automatonStates: Int { automaton.stateCount }

@@ -75,7 +75,7 @@ public struct Evaluation: Codable, Sendable {
                 throw RuleError(file: labelsFile.path, line: 0, reason: "labelled article \(name) not found in \(articlesDirectory.path)")
             }
             let article = CorpusArticle(String(decoding: data, as: UTF8.self))
-            let predicted = classifier.classify(title: article.title, text: article.body, language: article.language)
+            let predicted = classifier.classify(title: article.title, text: article.body, language: article.language, published: article.published)
             result.articles += 1
             result.score(name, gold: gold, predicted: predicted, resolve: resolve)
         }
@@ -210,6 +210,8 @@ struct EntityResolver {
 public struct CorpusArticle: Sendable {
     public var url: String?
     public var language: String?
+    /// The `DATE:` header (`YYYY-MM-DD`, midnight UTC); nil when `unknown`.
+    public var published: Date?
     public var title = ""
     public var body = ""
 
@@ -218,7 +220,8 @@ public struct CorpusArticle: Sendable {
         while let line = lines.first, !line.trimmingCharacters(in: .whitespaces).isEmpty {
             if line.hasPrefix("URL:") { url = line.dropFirst(4).trimmingCharacters(in: .whitespaces) }
             else if line.hasPrefix("LANG:") { language = line.dropFirst(5).trimmingCharacters(in: .whitespaces) }
-            else if !line.hasPrefix("DATE:") { break }
+            else if line.hasPrefix("DATE:") { published = Self.day(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) }
+            else { break }
             lines.removeFirst()
         }
         var bodyLines: [Substring] = []
@@ -226,5 +229,13 @@ public struct CorpusArticle: Sendable {
             if title.isEmpty, line.hasPrefix("TITLE:") { title = line.dropFirst(6).trimmingCharacters(in: .whitespaces) } else { bodyLines.append(line) }
         }
         body = bodyLines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func day(_ s: String) -> Date? {
+        let parts = s.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        return utc.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 }

@@ -21,9 +21,13 @@ struct ArticleContext {
     /// Rules with a trigger in the headline or lead: what the article is about.
     private(set) var leadRules: [Int] = []
 
+    /// Years before this one mark a sentence as history (nil: the article's date is unknown).
+    let historyBefore: Int?
+
     init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8],
-         languageOK: [Bool], explain: Bool) {
+         languageOK: [Bool], historyBefore: Int?, explain: Bool) {
         self.classifier = classifier
+        self.historyBefore = historyBefore
         self.explain = explain
         self.languageOK = languageOK
         self.sentences = sentences
@@ -111,6 +115,7 @@ struct ArticleContext {
         var cues: [(EventStatus, Found)] = []
         var names: [Found] = []
         var background: Found?
+        let pastYear = historyBefore.flatMap { Self.earliestYear(in: body[range], before: $0) }
         for f in found {
             switch f.kind {
             case .background: background = background ?? f
@@ -217,10 +222,15 @@ struct ArticleContext {
                     why("the only amount is a valuation, not the sum itself")
                 }
             }
-            if let background, !rule.requires.contains(.amount), amount != nil {
+            let isHistory = background != nil || pastYear != nil
+            // Past the lead, a sentence dated years back narrates the story's history: its events
+            // were news then ("Musk co-founded OpenAI in 2015 but left its board in 2018").
+            if pastYear != nil && i > 2 { continue }
+            if isHistory, !rule.requires.contains(.amount), amount != nil {
                 // "…, when Microsoft invested $1 billion in OpenAI": history, not this event's figure.
                 amount = nil
-                why("amount ignored: the sentence tells history (\"\(classifier.phrases[background.phrase].text)\")")
+                why("amount ignored: the sentence tells history ("
+                    + (background.map { "\"\(classifier.phrases[$0.phrase].text)\"" } ?? "the year \(pastYear!)") + ")")
             }
             if rule.requires.contains(.amount) && amount == nil { continue }
             var quantity: Quantity?
@@ -244,17 +254,39 @@ struct ArticleContext {
             if amount != nil || quantity != nil { confidence += 0.1 }
             if actors.count >= 2 { confidence += 0.05 }
             if eventStatus == .rumor { confidence -= 0.1 }
-            if background != nil { confidence -= 0.3 }
+            if isHistory { confidence -= 0.3 }
             confidence = min(0.99, max(0.05, confidence))
             confidence = (confidence * 100).rounded() / 100
             why("confidence \(confidence): base \(rule.confidence)" + (amount != nil || quantity != nil ? ", +0.10 figure found" : "")
                            + (actors.count >= 2 ? ", +0.05 several actors" : "") + (eventStatus == .rumor ? ", -0.10 rumour" : "")
-                           + (borrowedActor ? ", -0.15 actor from context" : "") + (background != nil ? ", -0.30 history" : ""))
+                           + (borrowedActor ? ", -0.15 actor from context" : "") + (isHistory ? ", -0.30 history" : ""))
             events.append(Event(type: rule.type, actors: actors, amount: amount, quantity: quantity, product: product, status: eventStatus,
                                 confidence: confidence, evidence: sentence, spans: spans.sorted { $0.start < $1.start },
                                 ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons))
         }
         return events
+    }
+
+    /// The earliest year (1980–2099, written as a word of four digits) in `sentence` that is
+    /// before `limit`: "co-founded OpenAI in 2015", "im Jahr 2019".
+    static func earliestYear(in sentence: ArraySlice<UInt8>, before limit: Int) -> Int? {
+        var earliest: Int?
+        var k = sentence.startIndex
+        @inline(__always) func isDigit(_ i: Int) -> Bool { i >= sentence.startIndex && i < sentence.endIndex && sentence[i] >= 0x30 && sentence[i] <= 0x39 }
+        while k + 4 <= sentence.endIndex {
+            guard isDigit(k), !isDigit(k - 1) else { k += 1; continue }
+            var end = k
+            while isDigit(end) { end += 1 }
+            let before = k > sentence.startIndex ? sentence[k - 1] : 0x20
+            let after = end < sentence.endIndex ? sentence[end] : 0x20
+            // A year stands alone: not "$2019", "2,019", "2019.5" or "2019-Milliarden".
+            if end - k == 4, before != 0x24, before != 0x2C, before != 0x2E, !(after == 0x2C && isDigit(end + 1)), !(after == 0x2E && isDigit(end + 1)) {
+                let year = sentence[k..<end].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+                if (1980..<limit).contains(year) { earliest = min(earliest ?? year, year) }
+            }
+            k = end
+        }
+        return earliest
     }
 
     /// The strongest cue decides: denial > rumour > hedge (reported) > plan.

@@ -26,7 +26,7 @@ public struct Pipeline {
 
     /// The events of an article, when the pipeline has rules.
     var classify: ((Article) -> [Event])? {
-        classifier.map { c in { article in c.classify(title: article.title, text: article.text, language: article.language) } }
+        classifier.map { c in { article in c.classify(title: article.title, text: article.text, language: article.language, published: article.published) } }
     }
 }
 

@@ -36,7 +36,8 @@ extension Tracker {
                 article.title = String(lines.first ?? "")
                 article.body = lines.count > 1 ? String(lines[1]) : ""
             }
-            let events = classifier.classify(title: article.title, text: article.body, language: lang ?? article.language, explain: explain)
+            let events = classifier.classify(title: article.title, text: article.body, language: lang ?? article.language,
+                                             published: article.published, explain: explain)
             if format == .json {
                 print(try Terminal.json(events))
                 return
