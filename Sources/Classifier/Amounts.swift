@@ -230,7 +230,12 @@ struct AmountReader {
     static let valuationAfter = ["valuation", "bewertung", "market"]
     static let upTo: [[String]] = [["up", "to"], ["bis", "zu"], ["as", "much", "as"], ["hochstens"], ["maximal"], ["no", "more", "than"]]
     static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["at", "least"], ["mindestens"], ["upwards", "of"]]
-    static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "value", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "wert", "market"]
+    /// Words before a figure that make it what a company is worth. German "im Wert von" and
+    /// English "a value of" name what a deal is worth, so "wert" and "value" are not here.
+    static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "market"]
+    /// "a deal valued at $49 billion": the price of the deal, not a company's valuation.
+    static let dealNouns: Set<String> = ["deal", "contract", "agreement", "transaction", "order", "purchase", "acquisition", "takeover",
+                                         "vertrag", "auftrag", "transaktion", "vereinbarung", "ubernahme", "kauf"]
 
     private func precededBy(_ tokens: [Token], _ i: Int, _ phrases: [[String]]) -> Bool {
         for p in phrases where i - p.count >= 0 {
@@ -303,9 +308,13 @@ struct AmountReader {
             }
             // "at a valuation of $157 billion" or "at a $500 billion valuation".
             let context = tokens[max(0, first - 5)..<first].map(\.folded)
-            let valuation = context.contains { Self.valuationWords.contains($0) }
+            let valuation = (context.contains { Self.valuationWords.contains($0) } && !context.contains { Self.dealNouns.contains($0) })
                 || (j < tokens.count && Self.valuationAfter.contains(tokens[j].bare))
-            found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end, isValuation: valuation))
+            // "9.1 trillion won ($6.78 billion)": the bracket converts the figure before it.
+            let converts = first > 0 && tokens[first - 1].folded == "(" && found.last.map { $0.end + 2 >= tokens[first - 1].start } == true
+            if !converts {
+                found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end, isValuation: valuation))
+            }
             i = j
         }
         return found

@@ -18,6 +18,8 @@ public struct Classifier: Sendable {
         case cue(EventStatus)
         /// Marks a sentence as history ("since 2019", "hatte … erhalten"): its figures are not the news.
         case background
+        /// Right before a company: the company is someone's past employer ("former Intel executive").
+        case former
         /// At the start of a line: the line is boilerplate ("Related reading: …").
         case boilerplate
         /// At the start of a line: this line and all after it are boilerplate ("Disclaimer: …").
@@ -104,6 +106,7 @@ public struct Classifier: Sendable {
             for (lang, list) in perLanguage { for t in list { add(t, .cue(status), lang) } }
         }
         for (lang, list) in rules.lexicon.background { for t in list { add(t, .background, lang) } }
+        for (lang, list) in rules.lexicon.former { for t in list { add(t, .former, lang) } }
         for p in rules.lexicon.boilerplatePrefixes { add(p.hasSuffix("*") ? p : p + "*", .boilerplate, nil) }
         for p in rules.lexicon.cutAfter { add(p.hasSuffix("*") ? p : p + "*", .cut, nil) }
         self.phrases = phrases

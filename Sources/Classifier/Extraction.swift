@@ -115,6 +115,7 @@ struct ArticleContext {
         var cues: [(EventStatus, Found)] = []
         var names: [Found] = []
         var background: Found?
+        var formers: [Found] = []
         let pastYear = historyBefore.flatMap { Self.earliestYear(in: body[range], before: $0) }
         for f in found {
             switch f.kind {
@@ -123,6 +124,7 @@ struct ArticleContext {
             case .veto(let r): vetoed.append(r)
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
+            case .former: formers.append(f)
             case .boilerplate, .cut: break
             }
         }
@@ -136,6 +138,8 @@ struct ArticleContext {
             accepted.append(n)
         }
         accepted.sort { $0.start < $1.start }
+        // "Hotard, a former Intel executive, took over as Nokia's chief": Intel is his past.
+        accepted.removeAll { n in formers.contains { $0.end <= n.start && n.start - $0.end <= 2 } }
         var entityMentions: [(entity: Int, found: Found)] = []
         var countryMentions: [(entity: Int, found: Found)] = []
         var productMentions: [(product: Int, found: Found)] = []
@@ -170,7 +174,8 @@ struct ArticleContext {
             var borrowedActor = false
             var spans = [Span(start: trigger.start, end: trigger.end, label: "trigger")]
             var confidence = rule.confidence
-            let mentions = rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions
+            var mentions = rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions
+            if rule.companiesOnly { mentions.removeAll { rules.entities[$0.entity].kind == .regulator } }
             // A country that restricts exports ("China bans …") acts through its government: name
             // both. A country after the trigger ("… exports to China") is where goods go.
             let governments = rule.type == .exportControl
@@ -203,7 +208,7 @@ struct ArticleContext {
                 // Borrow the article's company only where the sentence plausibly continues its
                 // story: in the headline and lead, or when the sentence carries a figure.
                 let hasFigure = !allAmounts.isEmpty || !allQuantities.isEmpty
-                guard let topic = topicActor, i <= 3 || hasFigure else { continue }
+                guard let topic = topicActor, i <= 3 || hasFigure, !(rule.companiesOnly && rules.entities[topic].kind == .regulator) else { continue }
                 let e = rules.entities[topic]
                 actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
                 confidence -= 0.15

@@ -81,6 +81,9 @@ public struct EventRule: Sendable {
     /// Fires beyond the headline and lead only when they also have one of its triggers:
     /// such figures elsewhere in an article are context (last year's revenue in a deal story).
     public var topicOnly: Bool
+    /// Only companies and investors act in it: a government in the sentence is not its actor
+    /// ("The Biden administration launched its third crackdown" launches no product).
+    public var companiesOnly: Bool
     public var confidence: Double
     public var tests: [RuleTest]
     public var file: String
@@ -102,6 +105,9 @@ public struct Lexicon: Sendable {
     public var cutAfter: [String] = []
     /// Cues that a sentence tells history, not news, per language.
     public var background: [String: [String]] = [:]
+    /// Words that make the company right after them a person's past employer ("former Intel
+    /// executive", "Ex-Intel-Chef"): not an actor of the sentence's event.
+    public var former: [String: [String]] = [:]
     /// Words that make a number a count of chips ("GPUs", "Grafikprozessoren"), all languages.
     public var units: [String] = []
 }
@@ -181,7 +187,7 @@ public struct RuleSet: Sendable {
     }
 
     mutating func readLexicon(_ node: Node, _ r: YAMLReader) throws {
-        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "units", "background"], what: "a lexicon file")
+        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "units", "background", "former"], what: "a lexicon file")
         for (key, status) in [("denial", EventStatus.denied), ("rumor", .rumor), ("hedge", .reported), ("plan", .planned)] {
             if let n = top[key] { lexicon.status[status, default: [:]].merge(try r.perLanguage(n, key)) { $0 + $1 } }
         }
@@ -201,11 +207,12 @@ public struct RuleSet: Sendable {
         lexicon.cutAfter += try r.strings(top["cut_after"], "cut_after")
         lexicon.units += try r.perLanguage(top["units"], "units").values.joined()
         lexicon.background.merge(try r.perLanguage(top["background"], "background")) { $0 + $1 }
+        lexicon.former.merge(try r.perLanguage(top["former"], "former")) { $0 + $1 }
     }
 
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String) throws -> EventRule {
         let f = try r.fields(node, allowed: ["id", "title", "description", "level", "tags", "falsepositives", "references", "status",
-                                            "triggers", "vetoes", "requires", "roles", "suppressed_by", "topic_only", "confidence",
+                                            "triggers", "vetoes", "requires", "roles", "suppressed_by", "topic_only", "companies_only", "confidence",
                                             "tests"], what: "an event rule")
         let id = try r.string(f["id"], "id")
         guard let type = EventType(rawValue: id) else {
@@ -253,6 +260,7 @@ public struct RuleSet: Sendable {
                          falsePositives: try r.strings(f["falsepositives"], "falsepositives"), triggers: triggers,
                          vetoes: try r.perLanguage(f["vetoes"], "vetoes"), requires: requires, roleBefore: before, roleAfter: after, rolesSwappedFor: swapped,
                          suppressedBy: suppressed, topicOnly: try r.bool(f["topic_only"], "topic_only", default: false),
+                         companiesOnly: try r.bool(f["companies_only"], "companies_only", default: false),
                          confidence: confidence, tests: tests, file: r.file)
     }
 

@@ -169,6 +169,22 @@ let classifier = Classifier(rules: shippedRules)
         #expect(lead.contains { $0.type == .acquisition })
     }
 
+    @Test func pastEmployersAreNotActors() {
+        let en = classifier.classify(title: "", text: "Hotard, a former Intel executive, took over as Nokia's chief executive in April.", language: "en")
+        #expect(en.map { $0.actors.map(\.name) } == [["Nokia"]])
+        let de = classifier.classify(title: "", text: "Der Ex-Intel-Manager Justin Hotard wird neuer Chef von Nokia.", language: "de")
+        #expect(de.map { $0.actors.map(\.name) } == [["Nokia"]])
+    }
+
+    @Test func dealValuesAreAmountsAndValuationsAreNot() {
+        let deal = classifier.classify(title: "", text: "AMD agreed to buy ZT Systems in a deal valued at $4.9 billion.", language: "en")
+        #expect(deal.first?.amount == Money(min: 4.9e9, max: 4.9e9, currency: "USD"))
+        let contract = classifier.classify(title: "", text: "SoftBank Group unterzeichnet einen Liefervertrag mit Micron über HBM-Chips im Wert von 16 Milliarden US-Dollar.", language: "de")
+        #expect(contract.first?.amount == Money(min: 16e9, max: 16e9, currency: "USD"))
+        let round = classifier.classify(title: "", text: "OpenAI raised $6.6 billion at a valuation of $157 billion.", language: "en")
+        #expect(round.first?.amount == Money(min: 6.6e9, max: 6.6e9, currency: "USD"))
+    }
+
     @Test func exportControlsNameTheRegulatorTheCompanyAndTheDestination() throws {
         let e = try #require(classifier.classify(title: "", text: "Washington will require licenses for exports of Nvidia's H20 chips to China.", language: "en").first)
         #expect(e.type == .exportControl)
@@ -192,7 +208,7 @@ let classifier = Classifier(rules: shippedRules)
     }
 
     @Test func unknownFieldIsAnErrorWithFileAndLine() {
-        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "unknown field 'trigers' in an event rule (allowed: confidence, description, falsepositives, id, level, references, requires, roles, status, suppressed_by, tags, tests, title, topic_only, triggers, vetoes)")) {
+        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "unknown field 'trigers' in an event rule (allowed: companies_only, confidence, description, falsepositives, id, level, references, requires, roles, status, suppressed_by, tags, tests, title, topic_only, triggers, vetoes)")) {
             _ = try load(event: "id: funding_round\ntriggers: {en: [raises]}\ntrigers: {en: [raised]}\n")
         }
     }
