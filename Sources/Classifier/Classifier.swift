@@ -20,6 +20,8 @@ public struct Classifier: Sendable {
         case background
         /// Right before a company: the company is someone's past employer ("former Intel executive").
         case former
+        /// "the company", "der Konzern": the sentence continues the story of the article's company.
+        case reference
         /// At the start of a line: the line is boilerplate ("Related reading: …").
         case boilerplate
         /// At the start of a line: this line and all after it are boilerplate ("Disclaimer: …").
@@ -107,6 +109,7 @@ public struct Classifier: Sendable {
         }
         for (lang, list) in rules.lexicon.background { for t in list { add(t, .background, lang) } }
         for (lang, list) in rules.lexicon.former { for t in list { add(t, .former, lang) } }
+        for (lang, list) in rules.lexicon.references { for t in list { add(t, .reference, lang) } }
         for p in rules.lexicon.boilerplatePrefixes { add(p.hasSuffix("*") ? p : p + "*", .boilerplate, nil) }
         for p in rules.lexicon.cutAfter { add(p.hasSuffix("*") ? p : p + "*", .cut, nil) }
         self.phrases = phrases

@@ -116,6 +116,7 @@ struct ArticleContext {
         var names: [Found] = []
         var background: Found?
         var formers: [Found] = []
+        var refersBack = false
         let pastYear = historyBefore.flatMap { Self.earliestYear(in: body[range], before: $0) }
         for f in found {
             switch f.kind {
@@ -125,6 +126,7 @@ struct ArticleContext {
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
             case .former: formers.append(f)
+            case .reference: refersBack = true
             case .boilerplate, .cut: break
             }
         }
@@ -204,11 +206,19 @@ struct ArticleContext {
             // chips, nobody is buying anything.
             if rule.type == .gpuPurchase, !actors.isEmpty,
                actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) { continue }
+            if rule.type == .productLaunch && actors.isEmpty, let maker = productMentions.lazy.compactMap({ rules.products[$0.product].vendor }).first,
+               let e = classifier.entityIndex[maker].map({ rules.entities[$0] }) {
+                // "Trainium3 soll Ende 2025 verfügbar sein": a chip is launched by its maker.
+                actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
+                why("actor \(e.name): the maker of the product")
+            }
             if actors.isEmpty {
                 // Borrow the article's company only where the sentence plausibly continues its
-                // story: in the headline and lead, or when the sentence carries a figure.
+                // story: in the headline and lead, when the sentence carries a figure, or when it
+                // refers back to it ("the company", "der Konzern").
                 let hasFigure = !allAmounts.isEmpty || !allQuantities.isEmpty
-                guard let topic = topicActor, i <= 3 || hasFigure, !(rule.companiesOnly && rules.entities[topic].kind == .regulator) else { continue }
+                guard let topic = topicActor, i <= 3 || hasFigure || refersBack,
+                      !(rule.companiesOnly && rules.entities[topic].kind == .regulator) else { continue }
                 let e = rules.entities[topic]
                 actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
                 confidence -= 0.15

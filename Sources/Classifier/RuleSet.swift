@@ -108,6 +108,8 @@ public struct Lexicon: Sendable {
     /// Words that make the company right after them a person's past employer ("former Intel
     /// executive", "Ex-Intel-Chef"): not an actor of the sentence's event.
     public var former: [String: [String]] = [:]
+    /// Words that refer back to a company named before ("the company", "der Konzern").
+    public var references: [String: [String]] = [:]
     /// Words that make a number a count of chips ("GPUs", "Grafikprozessoren"), all languages.
     public var units: [String] = []
 }
@@ -187,7 +189,8 @@ public struct RuleSet: Sendable {
     }
 
     mutating func readLexicon(_ node: Node, _ r: YAMLReader) throws {
-        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "units", "background", "former"], what: "a lexicon file")
+        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "units", "background", "former", "references"],
+                                   what: "a lexicon file")
         for (key, status) in [("denial", EventStatus.denied), ("rumor", .rumor), ("hedge", .reported), ("plan", .planned)] {
             if let n = top[key] { lexicon.status[status, default: [:]].merge(try r.perLanguage(n, key)) { $0 + $1 } }
         }
@@ -208,6 +211,7 @@ public struct RuleSet: Sendable {
         lexicon.units += try r.perLanguage(top["units"], "units").values.joined()
         lexicon.background.merge(try r.perLanguage(top["background"], "background")) { $0 + $1 }
         lexicon.former.merge(try r.perLanguage(top["former"], "former")) { $0 + $1 }
+        lexicon.references.merge(try r.perLanguage(top["references"], "references")) { $0 + $1 }
     }
 
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String) throws -> EventRule {
