@@ -42,7 +42,14 @@ struct AmountReader {
     let symbolBytes: [([UInt8], String)]
     /// Currency words as folded word sequences ("us dollar"), longest first, keyed by their
     /// first word: a number is followed by few candidates.
-    let currencyWordsByFirst: [String: [([String], String)]]
+    let currencyWordsByFirst: [String: [CurrencyWord]]
+    struct CurrencyWord {
+        var words: [String]
+        var code: String
+        /// "9.1 trillion won" is money, "in 2024 won a contract" is not: such words count only
+        /// after a scale word.
+        var afterScaleOnly: Bool
+    }
     let units: Set<String>
 
     init(lexicon: Lexicon, unitWords: [String]) {
@@ -58,16 +65,18 @@ struct AmountReader {
         }
         scalesByLanguage = s
         var sym: [(String, String)] = []
-        var words: [([String], String)] = []
+        var words: [CurrencyWord] = []
+        func folded(_ w: String) -> [String] { String(decoding: FoldedText.fold(w), as: UTF8.self).split(separator: " ").map(String.init) }
         for c in lexicon.currencies {
             for x in c.symbols { sym.append((x, c.code)) }
-            for w in c.words { words.append((String(decoding: FoldedText.fold(w), as: UTF8.self).split(separator: " ").map(String.init), c.code)) }
-            words.append(([c.code.lowercased()], c.code))
+            for w in c.words { words.append(CurrencyWord(words: folded(w), code: c.code, afterScaleOnly: false)) }
+            for w in c.scaledWords { words.append(CurrencyWord(words: folded(w), code: c.code, afterScaleOnly: true)) }
+            words.append(CurrencyWord(words: [c.code.lowercased()], code: c.code, afterScaleOnly: false))
         }
         symbols = sym.sorted { $0.0.utf8.count > $1.0.utf8.count }
         symbolBytes = symbols.map { (Array($0.0.utf8), $0.1) }
-        var byFirst: [String: [([String], String)]] = [:]
-        for entry in words.sorted(by: { $0.0.count > $1.0.count }) where !entry.0.isEmpty { byFirst[entry.0[0], default: []].append(entry) }
+        var byFirst: [String: [CurrencyWord]] = [:]
+        for entry in words.sorted(by: { $0.words.count > $1.words.count }) where !entry.words.isEmpty { byFirst[entry.words[0], default: []].append(entry) }
         currencyWordsByFirst = byFirst
         units = Set(unitWords.map { String(decoding: FoldedText.fold($0), as: UTF8.self) })
     }
@@ -187,11 +196,12 @@ struct AmountReader {
         return nil
     }
 
-    private func wordCurrency(_ tokens: [Token], at i: Int) -> (code: String, end: Int)? {
+    private func wordCurrency(_ tokens: [Token], at i: Int, scaled: Bool = false) -> (code: String, end: Int)? {
         var best: (String, Int)?
         guard i < tokens.count else { return nil }
         let first = tokens[i].bare
-        for (words, code) in currencyWordsByFirst[first] ?? [] {
+        for entry in currencyWordsByFirst[first] ?? [] where scaled || !entry.afterScaleOnly {
+            let words = entry.words, code = entry.code
             var k = i, matched = 0
             while matched < words.count && k < tokens.count {
                 if tokens[k].folded == "-" { k += 1; continue }
@@ -276,7 +286,7 @@ struct AmountReader {
             var first = i
             if i > 0, let sc = symbolCurrency(tokens, i - 1, b) { code = sc.code; first = sc.first }
             else if i > 0, tokens[i - 1].kind == .word, let wc = wordCurrency(tokens, at: i - 1), wc.end == i { code = wc.code; first = i - 1 }  // "USD 5bn"
-            if j < tokens.count, let wc = wordCurrency(tokens, at: j) { code = code ?? wc.code; j = wc.end }
+            if j < tokens.count, let wc = wordCurrency(tokens, at: j, scaled: factor != 1) { code = code ?? wc.code; j = wc.end }
             // "6.6 billion" after "$" is common; "10 Mrd. €" puts the symbol last.
             guard let code else { i = max(i + 1, j); continue }
             var lo: Double? = v1 * factor
@@ -294,7 +304,7 @@ struct AmountReader {
                         var f2 = factor
                         var m = k + 1
                         if let f = scale(m < tokens.count ? tokens[m] : nil, scales) { f2 = f; m += 1 }
-                        if m < tokens.count, let wc = wordCurrency(tokens, at: m), wc.code == code { m = wc.end }
+                        if m < tokens.count, let wc = wordCurrency(tokens, at: m, scaled: f2 != 1), wc.code == code { m = wc.end }
                         if v * f2 >= v1 * factor {
                             hi = v * f2
                             j = m

@@ -93,6 +93,8 @@ public struct Currency: Sendable {
     public var code: String
     public var symbols: [String]
     public var words: [String]
+    /// Words that are money only after a scale word ("9.1 trillion won", not "in 2024 won").
+    public var scaledWords: [String] = []
 }
 
 public struct Lexicon: Sendable {
@@ -203,8 +205,9 @@ public struct RuleSet: Sendable {
             }
         }
         for c in try r.list(top["currencies"], "currencies") {
-            let f = try r.fields(c, allowed: ["code", "symbols", "words"], what: "a currency")
-            lexicon.currencies.append(Currency(code: try r.string(f["code"], "code"), symbols: try r.strings(f["symbols"], "symbols"), words: try r.strings(f["words"], "words")))
+            let f = try r.fields(c, allowed: ["code", "symbols", "words", "scaled_words"], what: "a currency")
+            lexicon.currencies.append(Currency(code: try r.string(f["code"], "code"), symbols: try r.strings(f["symbols"], "symbols"), words: try r.strings(f["words"], "words"),
+                                               scaledWords: try r.strings(f["scaled_words"], "scaled_words")))
         }
         lexicon.boilerplatePrefixes += try r.strings(top["line_prefixes"], "line_prefixes")
         lexicon.cutAfter += try r.strings(top["cut_after"], "cut_after")

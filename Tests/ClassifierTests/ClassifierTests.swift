@@ -103,6 +103,9 @@ let classifier = Classifier(rules: shippedRules)
     @Test func numbersWithoutCurrencyAreNotMoney() {
         #expect(amount("The model has 175 billion parameters.", "en") == nil)
         #expect(amount("Im Jahr 2024 wuchs der Markt.", "de") == nil)
+        // "won" is money only after a scale word.
+        #expect(amount("The chipmaker, which in 2024 won approval for its plant, said so.", "en") == nil)
+        #expect(amount("Samsung will invest 9.1 trillion won in the plant.", "en") == Money(min: 9.1e12, max: 9.1e12, currency: "KRW"))
     }
 
     @Test func valuationsAreMarked() {
