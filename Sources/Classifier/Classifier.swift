@@ -26,6 +26,9 @@ public struct Classifier: Sendable {
         case boilerplate
         /// At the start of a line: this line and all after it are boilerplate ("Disclaimer: …").
         case cut
+        /// At the start of a short heading line: the section under it and all after it are
+        /// boilerplate ("About Ampere", "Forward-Looking Statements" in a press release).
+        case cutHeading
     }
 
     struct Phrase: Sendable {
@@ -112,6 +115,7 @@ public struct Classifier: Sendable {
         for (lang, list) in rules.lexicon.references { for t in list { add(t, .reference, lang) } }
         for p in rules.lexicon.boilerplatePrefixes { add(p.hasSuffix("*") ? p : p + "*", .boilerplate, nil) }
         for p in rules.lexicon.cutAfter { add(p.hasSuffix("*") ? p : p + "*", .cut, nil) }
+        for p in rules.lexicon.cutHeadings { add(p, .cutHeading, nil) }
         self.phrases = phrases
         self.patterns = patterns
         automaton = Automaton(patterns: patterns.map(\.bytes), openEnds: patterns.map { ($0.openLeft ? 1 : 0) | ($0.openRight ? 2 : 0) })
@@ -143,7 +147,7 @@ public struct Classifier: Sendable {
         for (i, p) in patterns.enumerated() {
             for u in p.uses {
                 switch phrases[u.phrase].kind {
-                case .boilerplate, .cut: boiler[i] = Int32(u.phrase)
+                case .boilerplate, .cut, .cutHeading: boiler[i] = Int32(u.phrase)
                 default: break
                 }
             }
@@ -244,6 +248,19 @@ public struct Classifier: Sendable {
         return hits
     }
 
+    /// A heading line: short, and after the heading word only a name ("About Ampere Computing",
+    /// "Über Infineon", "About SoftBank Group Corp."), so "About 40% of the chips …" and
+    /// "Über 100 Milliarden für Chips" are not.
+    static func isHeading(_ line: ArraySlice<UInt8>, after: Int) -> Bool {
+        guard line.count <= 60, !line.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        let rest = line[min(max(after, line.startIndex), line.endIndex)...]
+        let words = rest.split(whereSeparator: { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 })
+        guard words.count <= 5 else { return false }
+        // Each word of the name starts with a capital (ASCII, or a UTF-8 lead byte: Ä, Ö, Ü …) or is "&".
+        return words.allSatisfy { w in (w.first! >= 0x41 && w.first! <= 0x5A) || w.first! >= 0xC3 || w.elementsEqual([0x26]) }
+            && !(rest.last.map { [UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ","), UInt8(ascii: ":")].contains($0) } ?? false)
+    }
+
     /// A line that starts with "- ", "• ", "* " or "– ".
     static func isBullet(_ body: [UInt8], at i: Int) -> Bool {
         var k = i
@@ -271,6 +288,10 @@ public struct Classifier: Sendable {
             }
             var end = lineStart
             while end < body.count && body[end] != 0x0A { end += 1 }
+            if case .cutHeading = kind {
+                if Self.isHeading(body[lineStart..<end], after: Int(folded.origin[h.end - 1]) + 1) { dropped.append(lineStart..<body.count) }
+                continue
+            }
             // A "Read more:" header owns the bulleted headlines under it ("- Intel verkauft …").
             while end + 2 < body.count, Self.isBullet(body, at: end + 1) {
                 end += 1

@@ -127,7 +127,7 @@ struct ArticleContext {
             case .entity, .product: names.append(f)
             case .former: formers.append(f)
             case .reference: refersBack = true
-            case .boilerplate, .cut: break
+            case .boilerplate, .cut, .cutHeading: break
             }
         }
         let live = triggers.filter { !vetoed.contains($0.rule) }.sorted { $0.rule < $1.rule }

@@ -105,6 +105,8 @@ public struct Lexicon: Sendable {
     public var currencies: [Currency] = []
     public var boilerplatePrefixes: [String] = []
     public var cutAfter: [String] = []
+    /// Headings (a short line of their own) after which the rest is boilerplate: "About X".
+    public var cutHeadings: [String] = []
     /// Cues that a sentence tells history, not news, per language.
     public var background: [String: [String]] = [:]
     /// Words that make the company right after them a person's past employer ("former Intel
@@ -191,7 +193,7 @@ public struct RuleSet: Sendable {
     }
 
     mutating func readLexicon(_ node: Node, _ r: YAMLReader) throws {
-        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "units", "background", "former", "references"],
+        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "cut_headings", "units", "background", "former", "references"],
                                    what: "a lexicon file")
         for (key, status) in [("denial", EventStatus.denied), ("rumor", .rumor), ("hedge", .reported), ("plan", .planned)] {
             if let n = top[key] { lexicon.status[status, default: [:]].merge(try r.perLanguage(n, key)) { $0 + $1 } }
@@ -211,6 +213,7 @@ public struct RuleSet: Sendable {
         }
         lexicon.boilerplatePrefixes += try r.strings(top["line_prefixes"], "line_prefixes")
         lexicon.cutAfter += try r.strings(top["cut_after"], "cut_after")
+        lexicon.cutHeadings += try r.strings(top["cut_headings"], "cut_headings")
         lexicon.units += try r.perLanguage(top["units"], "units").values.joined()
         lexicon.background.merge(try r.perLanguage(top["background"], "background")) { $0 + $1 }
         lexicon.former.merge(try r.perLanguage(top["former"], "former")) { $0 + $1 }

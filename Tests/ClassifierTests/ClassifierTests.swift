@@ -188,6 +188,19 @@ let classifier = Classifier(rules: shippedRules)
         #expect(round.first?.amount == Money(min: 6.6e9, max: 6.6e9, currency: "USD"))
     }
 
+    @Test func pressReleaseAboutSectionsAreBoilerplate() {
+        let news = "SoftBank Group agreed to acquire Ampere Computing for $6.5 billion."
+        let about = "Ampere Computing raised $400 million in a funding round led by Oracle."
+        let release = classifier.classify(title: "", text: news + "\nAbout Ampere Computing\n" + about, language: "en")
+        #expect(release.map(\.type) == [.acquisition])
+        let article = classifier.classify(title: "", text: news + "\n" + about, language: "en")
+        #expect(article.map(\.type).contains(.fundingRound))
+        // A sentence that starts with "About" is no heading.
+        let sentence = classifier.classify(title: "", text: news + "\nAbout half of it, $400 million, came in a funding round that Ampere Computing raised from Oracle.",
+                                           language: "en")
+        #expect(sentence.map(\.type).contains(.fundingRound))
+    }
+
     @Test func exportControlsNameTheRegulatorTheCompanyAndTheDestination() throws {
         let e = try #require(classifier.classify(title: "", text: "Washington will require licenses for exports of Nvidia's H20 chips to China.", language: "en").first)
         #expect(e.type == .exportControl)
