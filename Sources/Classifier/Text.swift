@@ -77,7 +77,9 @@ enum TextSegmenter {
         var k = dot
         while k > 0 && b[k - 1] != 0x20 && b[k - 1] != 0x0A && b[k - 1] != 0x28 { k -= 1 }
         let word = b[k..<dot]
-        if word.contains(0x2E) { return true }                                   // "U.S.", "z.B."
+        // "U.S.", "z.B.": letters around an inner dot (a figure is no abbreviation: "2.9%.", "$6.6bn.").
+        @inline(__always) func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+        if word.indices.dropFirst().dropLast().contains(where: { word[$0] == 0x2E && isLetter(word[$0 - 1]) && isLetter(word[$0 + 1]) }) { return true }
         if word.count == 1, let c = word.first, (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A { return true }  // "J. Smith"
         if abbreviationKeys.contains(WordKey(word)) { return true }
         if !word.isEmpty, word.count <= 2, word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {

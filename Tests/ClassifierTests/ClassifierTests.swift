@@ -131,6 +131,9 @@ let classifier = Classifier(rules: shippedRules)
         let sentences = TextSegmenter.sentences(text).map { String(decoding: Array(text.utf8)[$0], as: UTF8.self) }
         #expect(sentences.count == 3)
         #expect(sentences[0].hasSuffix("als Partner."))
+        // A figure before the full stop ends the sentence.
+        let figures = "Nvidia buys a stake of about 2.9%. The two companies also agreed to work together. OpenAI raised $6.6bn. Next."
+        #expect(TextSegmenter.sentences(figures).count == 4)
     }
 
     @Test func foldingHandlesUmlautsSharpSAndNFD() {
