@@ -64,6 +64,8 @@ public struct Classifier: Sendable {
     let languageMasks: [String: [Bool]]
     /// Patterns that are part of some trigger: an article without one yields nothing.
     let isTriggerPart: [Bool]
+    /// Patterns that are part of a trigger of a `topic_only` rule.
+    let isTopicTriggerPart: [Bool]
     /// Per pattern: the boilerplate or cut phrase it starts, or -1.
     let boilerplatePhrase: [Int32]
     /// Entity index by canonical name, and the names of regulators.
@@ -143,6 +145,9 @@ public struct Classifier: Sendable {
         for lang in Set(phrases.compactMap(\.language)) { masks[lang] = phrases.map { $0.language == nil || $0.language == lang } }
         languageMasks = masks
         isTriggerPart = patterns.map { p in p.uses.contains { if case .trigger = phrases[$0.phrase].kind { return true } else { return false } } }
+        isTopicTriggerPart = patterns.map { p in
+            p.uses.contains { if case .trigger(let r) = phrases[$0.phrase].kind { return rules.rules[r].topicOnly } else { return false } }
+        }
         var boiler = [Int32](repeating: -1, count: patterns.count)
         for (i, p) in patterns.enumerated() {
             for u in p.uses {

@@ -45,7 +45,8 @@ struct ArticleContext {
             }
         }
         topicActor = counts.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.value.first > b.value.first }?.key
-        if classifier.rules.rules.contains(where: \.topicOnly) {
+        // Only needed when a topic-only rule may fire beyond the lead.
+        if perSentence.dropFirst(4).contains(where: { $0.contains { classifier.isTopicTriggerPart[$0.pattern] } }) {
             for (i, range) in sentences.prefix(4).enumerated() {
                 for f in phrasesFound(in: i, range: range) {
                     if case .trigger(let r) = f.kind, !leadRules.contains(r) { leadRules.append(r) }
