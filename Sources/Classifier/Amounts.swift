@@ -13,6 +13,8 @@ struct AmountReader {
         var end: Int
         /// Preceded by valuation words ("at a valuation of"): not the sum that changes hands.
         var isValuation = false
+        /// A difference or a yardstick ("$640 million less than the $8.5bn agreed"): not the sum either.
+        var isComparison = false
     }
 
     /// A sentence cut into numbers, words and symbols, shared by the money and count readers.
@@ -232,6 +234,13 @@ struct AmountReader {
         "years", "jahre", "jahren", "months", "monate", "monaten", "quarters", "weeks", "wochen", "nm", "nanometer", "gb", "tb",
     ]
 
+    /// "$640 million less than …", "… than the $8.5bn": differences and yardsticks.
+    static let comparatives: Set<String> = ["less", "more", "lower", "higher", "fewer", "weniger", "mehr", "niedriger", "hoher"]
+    static let than: Set<String> = ["than", "als"]
+    static let articles: Set<String> = ["the", "a", "an", "die", "der", "den", "dem", "das"]
+    /// "9,6 Milliarden Dollar, plus oder minus 300 Millionen Dollar": a range around the first.
+    static let plusMinus: [[UInt8]] = ["plus or minus", "plus oder minus", "plus/minus", "±", "+/-"].map { Array($0.utf8) }
+
     /// "8-10", "8 to 10", "8 bis 10", "between 8 and 10".
     static let rangeDashes = ["-", "–", "to", "bis"]
     static let rangeAnds = ["and", "und"]
@@ -322,12 +331,33 @@ struct AmountReader {
                 || (j < tokens.count && Self.valuationAfter.contains(tokens[j].bare))
             // "9.1 trillion won ($6.78 billion)": the bracket converts the figure before it.
             let converts = first > 0 && tokens[first - 1].folded == "(" && found.last.map { $0.end + 2 >= tokens[first - 1].start } == true
+            let comparison = (j + 1 < tokens.count && Self.comparatives.contains(tokens[j].bare) && Self.than.contains(tokens[j + 1].bare))
+                || (first >= 2 && Self.than.contains(tokens[first - 2].bare) && Self.articles.contains(tokens[first - 1].bare))
             if !converts {
-                found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end, isValuation: valuation))
+                found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end,
+                                   isValuation: valuation, isComparison: comparison))
             }
             i = j
         }
-        return found
+        return Self.joiningPlusMinus(found, b)
+    }
+
+    /// "$9.6 billion, plus or minus $300 million" is one amount, $9.3–9.9 billion.
+    static func joiningPlusMinus(_ found: [Found<Money>], _ b: [UInt8]) -> [Found<Money>] {
+        var out: [Found<Money>] = []
+        for f in found {
+            if let last = out.last, last.value.currency == f.value.currency, let mid = last.value.max, last.value.min == mid,
+               let delta = f.value.max, f.value.min == delta, delta < mid {
+                let between = b[last.end..<f.start].filter { $0 != 0x20 && $0 != 0x2C }.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+                if plusMinus.contains(where: { $0.filter { $0 != 0x20 } == between }) {
+                    out[out.count - 1].value = Money(min: mid - delta, max: mid + delta, currency: f.value.currency)
+                    out[out.count - 1].end = f.end
+                    continue
+                }
+            }
+            out.append(f)
+        }
+        return out
     }
 
     /// Counts of GPUs or accelerators: a number (with scale) followed within a few words by a

@@ -230,7 +230,7 @@ struct ArticleContext {
             var amount: Money?
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
                 let all = allAmounts
-                let candidates = all.filter { !$0.isValuation }
+                let candidates = all.filter { !$0.isValuation && !$0.isComparison }
                 if let best = candidates.min(by: { abs($0.start - trigger.start) < abs($1.start - trigger.start) }) {
                     amount = best.value
                     spans.append(Span(start: best.start, end: best.end, label: "amount"))

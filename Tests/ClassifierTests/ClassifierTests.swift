@@ -108,6 +108,19 @@ let classifier = Classifier(rules: shippedRules)
         #expect(amount("Samsung will invest 9.1 trillion won in the plant.", "en") == Money(min: 9.1e12, max: 9.1e12, currency: "KRW"))
     }
 
+    @Test func guidanceRangesAndComparisons() {
+        #expect(amount("AMD expects revenue of about $9.6 billion, plus or minus $300 million.", "en") == Money(min: 9.3e9, max: 9.9e9, currency: "USD"))
+        #expect(amount("Umsatz von 9,6 Milliarden Dollar plus oder minus 300 Millionen Dollar", "de") == Money(min: 9.3e9, max: 9.9e9, currency: "USD"))
+        let found = classifier.amounts.amounts(in: "Commerce finalized up to $7.86 billion, about $640 million less than the $8.5bn agreed in March.", language: "en")
+        #expect(found.map(\.isComparison) == [false, true, true])
+        // "mehr als 5 Milliarden Dollar" is an amount of at least $5 billion, not a comparison.
+        let atLeast = classifier.amounts.amounts(in: "AWS will mehr als 5 Milliarden Dollar investieren.", language: "de")
+        #expect(atLeast.map(\.isComparison) == [false])
+        #expect(atLeast.first?.value == Money(min: 5e9, max: nil, currency: "USD"))
+        // A share of revenue is no amount range: "plus or minus 2%" leaves the figure as it is.
+        #expect(amount("Nvidia expects revenue of $37.5 billion, plus or minus 2%.", "en") == Money(min: 37.5e9, max: 37.5e9, currency: "USD"))
+    }
+
     @Test func valuationsAreMarked() {
         let found = classifier.amounts.amounts(in: "OpenAI raised $6.6 billion at a valuation of $157 billion.", language: "en")
         #expect(found.map(\.isValuation) == [false, true])
