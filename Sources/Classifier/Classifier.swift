@@ -368,6 +368,10 @@ public struct Classifier: Sendable {
             for a in loser.actors where !merged.actors.contains(where: { $0.name == a.name }) { merged.actors.append(a) }
             merged.amount = merged.amount ?? loser.amount
             merged.quantity = merged.quantity ?? loser.quantity
+            // "Nvidia liefert 18.000 KI-Chips" then "18,000 GB300 chips": the same count, told precisely.
+            if let q = merged.quantity, q.unit == "GPU", let other = loser.quantity, other.value == q.value, other.unit != "GPU" {
+                merged.quantity = other
+            }
             merged.product = merged.product ?? loser.product
             out[k] = (merged, sentence)   // the window moves on with the latest telling of the event
         }

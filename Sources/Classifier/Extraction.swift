@@ -250,7 +250,8 @@ struct ArticleContext {
             }
             if rule.requires.contains(.amount) && amount == nil { continue }
             var quantity: Quantity?
-            if rule.type == .gpuPurchase || rule.requires.contains(.quantity) {
+            // Chips bought, or chips a licence lets through ("60,400 A100 chips to the UAE").
+            if rule.type == .gpuPurchase || rule.type == .exportControl || rule.requires.contains(.quantity) {
                 if let q = allQuantities.first {
                     quantity = q.value
                     spans.append(Span(start: q.start, end: q.end, label: "quantity"))

@@ -217,6 +217,12 @@ let classifier = Classifier(rules: shippedRules)
         #expect(sentence.map(\.type).contains(.fundingRound))
     }
 
+    @Test func exportLicencesCarryTheirChipCount() throws {
+        let e = try #require(classifier.classify(title: "", text: "Microsoft said the U.S. Commerce Department approved licences allowing it to ship Nvidia chips to the United Arab Emirates, equal to the computing power of 60,400 A100 chips.", language: "en").first)
+        #expect(e.type == .exportControl)
+        #expect(e.quantity == Quantity(value: 60400, unit: "A100"))
+    }
+
     @Test func exportControlsNameTheRegulatorTheCompanyAndTheDestination() throws {
         let e = try #require(classifier.classify(title: "", text: "Washington will require licenses for exports of Nvidia's H20 chips to China.", language: "en").first)
         #expect(e.type == .exportControl)
