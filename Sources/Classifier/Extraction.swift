@@ -157,7 +157,6 @@ struct ArticleContext {
             }
         }
         lazy var sentence = String(decoding: body[range], as: UTF8.self)
-        let status = self.status(cues)
         // Figures are read once per sentence, and only if a rule wants them.
         lazy var figures = classifier.amounts.tokenize(Array(body[range]))
         lazy var allAmounts = classifier.amounts.amounts(in: figures, language: language)
@@ -261,6 +260,7 @@ struct ArticleContext {
             let product = productMentions.first.map { rules.products[$0.product].name }
             if rule.requires.contains(.product) && product == nil { continue }
 
+            let status = self.status(cues, trigger: trigger, sentence: body[range], planAnywhere: rule.type == .productLaunch)
             let eventStatus = status.status
             if let cue = status.cue {
                 spans.append(Span(start: cue.start, end: cue.end, label: "status"))
@@ -307,9 +307,20 @@ struct ArticleContext {
     }
 
     /// The strongest cue decides: denial > rumour > hedge (reported) > plan.
-    func status(_ cues: [(EventStatus, Found)]) -> (status: EventStatus, cue: Found?) {
+    /// A plan cue in a later clause than the trigger belongs to something else ("Intel und AWS
+    /// haben eine Vereinbarung geschlossen, nach der Intel einen KI-Chip herstellen soll");
+    /// hedges and denials speak for the whole sentence ("…, according to the report"). For
+    /// launches a later clause usually dates the product ("kündigte die MI350 an, die 2025
+    /// erscheinen soll"), so there a plan anywhere counts (`planAnywhere`).
+    func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool) -> (status: EventStatus, cue: Found?) {
         for s in [EventStatus.denied, .rumor, .reported, .planned] {
-            if let c = cues.first(where: { $0.0 == s }) { return (s, c.1) }
+            let cue = cues.first { c in
+                guard c.0 == s else { return false }
+                guard s == .planned, c.1.start > trigger.end, !planAnywhere else { return true }
+                let between = sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)]
+                return !between.contains { $0 == 0x2C || $0 == 0x3B }
+            }
+            if let cue { return (s, cue.1) }
         }
         return (.confirmed, nil)
     }

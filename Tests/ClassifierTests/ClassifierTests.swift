@@ -217,6 +217,16 @@ let classifier = Classifier(rules: shippedRules)
         #expect(sentence.map(\.type).contains(.fundingRound))
     }
 
+    @Test func aPlanInALaterClauseIsNotTheEventsPlan() throws {
+        let deal = try #require(classifier.classify(title: "", text: "Intel und Amazon Web Services haben eine mehrjährige Vereinbarung geschlossen, nach der Intel einen KI-Chip für AWS herstellen soll.", language: "de").first)
+        #expect(deal.status == .confirmed)
+        let plan = try #require(classifier.classify(title: "", text: "Intel und Amazon Web Services wollen eine mehrjährige Vereinbarung schließen.", language: "de").first)
+        #expect(plan.status == .planned)
+        // A launch dated by a later clause is still a plan.
+        let launch = try #require(classifier.classify(title: "", text: "Als Nachfolger kündigte AMD die Serie Instinct MI350 an, die in der zweiten Jahreshälfte 2025 erscheinen soll.", language: "de").first)
+        #expect(launch.status == .planned)
+    }
+
     @Test func exportLicencesCarryTheirChipCount() throws {
         let e = try #require(classifier.classify(title: "", text: "Microsoft said the U.S. Commerce Department approved licences allowing it to ship Nvidia chips to the United Arab Emirates, equal to the computing power of 60,400 A100 chips.", language: "en").first)
         #expect(e.type == .exportControl)
