@@ -357,8 +357,9 @@ public struct Classifier: Sendable {
             // Two different products are two launches or orders, however close together.
             func differentProducts(_ other: Event) -> Bool { e.product != nil && other.product != nil && e.product != other.product }
             func sharesActor(_ other: Event) -> Bool { e.actors.contains { a in other.actors.contains { $0.name == a.name } } }
+            // Events of one sentence are distinct: the sentence was split into clauses for them.
             guard let k = out.firstIndex(where: {
-                $0.event.type == e.type && !differentProducts($0.event) && (sentence - $0.sentence <= 2 || sharesActor($0.event))
+                $0.event.type == e.type && $0.sentence != sentence && !differentProducts($0.event) && (sentence - $0.sentence <= 2 || sharesActor($0.event))
             }) else {
                 out.append((e, sentence))
                 continue

@@ -110,7 +110,7 @@ struct ArticleContext {
 
     func events(in i: Int, range: Range<Int>, language: String) -> [Event] {
         let found = phrasesFound(in: i, range: range)
-        // The first trigger of each rule (found is in sentence order), and the vetoed rules.
+        // Every trigger of each rule (found is in sentence order), and the vetoed rules.
         var triggers: [(rule: Int, found: Found)] = []
         var vetoed: [Int] = []
         var cues: [(EventStatus, Found)] = []
@@ -122,7 +122,7 @@ struct ArticleContext {
         for f in found {
             switch f.kind {
             case .background: background = background ?? f
-            case .trigger(let r): if !triggers.contains(where: { $0.rule == r }) { triggers.append((r, f)) }
+            case .trigger(let r): triggers.append((r, f))
             case .veto(let r): vetoed.append(r)
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
@@ -131,9 +131,25 @@ struct ArticleContext {
             case .boilerplate, .cut, .cutHeading: break
             }
         }
-        let live = triggers.filter { !vetoed.contains($0.rule) }.sorted { $0.rule < $1.rule }
-        guard !live.isEmpty else { return [] }
-        let liveTypes = live.map { rules.rules[$0.rule].type }
+        let liveTriggers = triggers.filter { !vetoed.contains($0.rule) }
+        guard !liveTriggers.isEmpty else { return [] }
+        let liveTypes = liveTriggers.map { rules.rules[$0.rule].type }
+        // One event per rule, from its first trigger, over the whole sentence; or, when the rule's
+        // triggers stand in clauses of their own ("AWS agreed a partnership with Humain, while
+        // Qualcomm signed a memorandum of understanding with Humain"), one per clause.
+        var live: [(rule: Int, trigger: Found, clause: Range<Int>)] = []
+        for r in Set(liveTriggers.map(\.rule)).sorted() {
+            let own = liveTriggers.filter { $0.rule == r }.map(\.found)
+            var clauseStart = 0
+            var first = own[0]
+            for next in own.dropFirst() where !rules.rules[r].onePerSentence {
+                guard let cut = Self.clauseBreak(in: body[range], from: first.end, to: next.start) else { continue }
+                live.append((r, first, clauseStart..<cut))
+                clauseStart = cut
+                first = next
+            }
+            live.append((r, first, clauseStart..<range.count))
+        }
 
         // Longest name wins where names overlap ("Samsung Electronics" over "Samsung").
         var accepted: [Found] = []
@@ -148,10 +164,10 @@ struct ArticleContext {
         var productMentions: [(product: Int, found: Found)] = []
         for n in accepted {
             switch n.kind {
-            case .entity(let e) where rules.entities[e].kind.canBeActor:
-                if !entityMentions.contains(where: { $0.entity == e }) { entityMentions.append((e, n)) }
-            case .entity(let e) where rules.entities[e].kind == .country:
-                if !countryMentions.contains(where: { $0.entity == e }) { countryMentions.append((e, n)) }
+            // Every mention is kept (a clause may name a company the sentence named before); an
+            // event lists each company once.
+            case .entity(let e) where rules.entities[e].kind.canBeActor: entityMentions.append((e, n))
+            case .entity(let e) where rules.entities[e].kind == .country: countryMentions.append((e, n))
             case .product(let p): productMentions.append((p, n))
             default: break
             }
@@ -166,8 +182,10 @@ struct ArticleContext {
         }()
         let vendors = productMentions.compactMap { rules.products[$0.product].vendor }
         var events: [Event] = []
-        for (r, trigger) in live {
+        for (r, trigger, clause) in live {
             let rule = rules.rules[r]
+            let wholeSentence = clause.count == range.count
+            func inClause(_ f: Found) -> Bool { wholeSentence || clause.contains(f.start) }
             if rule.suppressedBy.contains(where: liveTypes.contains) { continue }
             if rule.topicOnly && i > 3 && !leadRules.contains(r) { continue }
             var reasons: [String] = []
@@ -176,7 +194,11 @@ struct ArticleContext {
             var borrowedActor = false
             var spans = [Span(start: trigger.start, end: trigger.end, label: "trigger")]
             var confidence = rule.confidence
-            var mentions = rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions
+            var mentions: [(entity: Int, found: Found)] = []
+            for m in (rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions)
+            where inClause(m.found) && !mentions.contains(where: { $0.entity == m.entity }) {
+                mentions.append(m)
+            }
             if rule.companiesOnly { mentions.removeAll { rules.entities[$0.entity].kind == .regulator } }
             // A country that restricts exports ("China bans …") acts through its government: name
             // both. A country after the trigger ("… exports to China") is where goods go.
@@ -228,7 +250,7 @@ struct ArticleContext {
             if rule.requires.contains(.regulator) && !actors.contains(where: { $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) { continue }
             var amount: Money?
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
-                let all = allAmounts
+                let all = allAmounts.filter { wholeSentence || clause.contains($0.start) }
                 let candidates = all.filter { !$0.isValuation && !$0.isComparison }
                 if let best = candidates.min(by: { abs($0.start - trigger.start) < abs($1.start - trigger.start) }) {
                     amount = best.value
@@ -251,7 +273,7 @@ struct ArticleContext {
             var quantity: Quantity?
             // Chips bought, or chips a licence lets through ("60,400 A100 chips to the UAE").
             if rule.type == .gpuPurchase || rule.type == .exportControl || rule.requires.contains(.quantity) {
-                if let q = allQuantities.first {
+                if let q = allQuantities.first(where: { wholeSentence || clause.contains($0.start) }) {
                     quantity = q.value
                     spans.append(Span(start: q.start, end: q.end, label: "quantity"))
                 }
@@ -282,6 +304,19 @@ struct ArticleContext {
                                 ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons))
         }
         return events
+    }
+
+    /// Where a new clause with its own subject starts between two triggers: "; ", ", while ",
+    /// ", whereas ", ", während " (not a bare comma or "and": "raised $1bn, and plans to …").
+    static let clauseBreaks: [[UInt8]] = ["; ", ", while ", ", whereas ", " while ", ", während ", ", wohingegen ", "; außerdem "].map { Array($0.utf8) }
+
+    static func clauseBreak(in sentence: ArraySlice<UInt8>, from: Int, to: Int) -> Int? {
+        guard from < to else { return nil }
+        let base = sentence.startIndex
+        for k in from..<to {
+            for b in clauseBreaks where k + b.count <= to && sentence[(base + k)..<(base + k + b.count)].elementsEqual(b) { return k + 1 }
+        }
+        return nil
     }
 
     /// The earliest year (1980–2099, written as a word of four digits) in `sentence` that is

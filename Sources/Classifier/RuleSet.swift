@@ -84,6 +84,9 @@ public struct EventRule: Sendable {
     /// Only companies and investors act in it: a government in the sentence is not its actor
     /// ("The Biden administration launched its third crackdown" launches no product).
     public var companiesOnly: Bool
+    /// One event per sentence even when its triggers stand in clauses of their own: the
+    /// clauses of a funding sentence list investors of one round ("led by A; B and C joined").
+    public var onePerSentence: Bool
     public var confidence: Double
     public var tests: [RuleTest]
     public var file: String
@@ -222,7 +225,8 @@ public struct RuleSet: Sendable {
 
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String) throws -> EventRule {
         let f = try r.fields(node, allowed: ["id", "title", "description", "level", "tags", "falsepositives", "references", "status",
-                                            "triggers", "vetoes", "requires", "roles", "suppressed_by", "topic_only", "companies_only", "confidence",
+                                            "triggers", "vetoes", "requires", "roles", "suppressed_by", "topic_only", "companies_only",
+                                            "one_per_sentence", "confidence",
                                             "tests"], what: "an event rule")
         let id = try r.string(f["id"], "id")
         guard let type = EventType(rawValue: id) else {
@@ -271,6 +275,7 @@ public struct RuleSet: Sendable {
                          vetoes: try r.perLanguage(f["vetoes"], "vetoes"), requires: requires, roleBefore: before, roleAfter: after, rolesSwappedFor: swapped,
                          suppressedBy: suppressed, topicOnly: try r.bool(f["topic_only"], "topic_only", default: false),
                          companiesOnly: try r.bool(f["companies_only"], "companies_only", default: false),
+                         onePerSentence: try r.bool(f["one_per_sentence"], "one_per_sentence", default: false),
                          confidence: confidence, tests: tests, file: r.file)
     }
 

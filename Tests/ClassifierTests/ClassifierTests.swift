@@ -217,6 +217,15 @@ let classifier = Classifier(rules: shippedRules)
         #expect(sentence.map(\.type).contains(.fundingRound))
     }
 
+    @Test func clausesOfTheirOwnAreEventsOfTheirOwn() {
+        let two = classifier.classify(title: "", text: "Amazon Web Services agreed a strategic partnership with Humain, while Qualcomm signed a memorandum of understanding with Humain to develop data center processors.", language: "en")
+        #expect(two.map { $0.actors.map(\.name) } == [["Amazon", "Humain"], ["Qualcomm", "Humain"]])
+        // The clauses of a funding sentence name the investors of one round.
+        let round = classifier.classify(title: "", text: "Cohere raised $500 million in a round led by Radical Ventures; existing investors such as Nvidia and Salesforce Ventures also joined the round.", language: "en")
+        #expect(round.count == 1)
+        #expect(round.first?.amount == Money(min: 5e8, max: 5e8, currency: "USD"))
+    }
+
     @Test func aPlanInALaterClauseIsNotTheEventsPlan() throws {
         let deal = try #require(classifier.classify(title: "", text: "Intel und Amazon Web Services haben eine mehrjährige Vereinbarung geschlossen, nach der Intel einen KI-Chip für AWS herstellen soll.", language: "de").first)
         #expect(deal.status == .confirmed)
@@ -256,7 +265,7 @@ let classifier = Classifier(rules: shippedRules)
     }
 
     @Test func unknownFieldIsAnErrorWithFileAndLine() {
-        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "unknown field 'trigers' in an event rule (allowed: companies_only, confidence, description, falsepositives, id, level, references, requires, roles, status, suppressed_by, tags, tests, title, topic_only, triggers, vetoes)")) {
+        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "unknown field 'trigers' in an event rule (allowed: companies_only, confidence, description, falsepositives, id, level, one_per_sentence, references, requires, roles, status, suppressed_by, tags, tests, title, topic_only, triggers, vetoes)")) {
             _ = try load(event: "id: funding_round\ntriggers: {en: [raises]}\ntrigers: {en: [raised]}\n")
         }
     }
