@@ -35,6 +35,9 @@ public struct Classifier: Sendable {
         var kind: PhraseKind
         var language: String?   // nil: any language
         var parts: [Int]        // pattern ids, in order
+        /// `adjacent[k]`: part k+1 must be in the word right after part k's word (a `*` inside
+        /// a pattern: "neuen *vorstand", "chip* for"); otherwise anywhere later (" ... ").
+        var adjacent: [Bool]
         var text: String
     }
 
@@ -91,9 +94,19 @@ public struct Classifier: Sendable {
             return patterns.count - 1
         }
         func add(_ text: String, _ kind: PhraseKind, _ language: String?, exact: Bool = false) {
-            let parts = text.components(separatedBy: " ... ").compactMap { pattern($0, exact: exact) }
+            // " ... " separates parts that may be apart; a `*` next to a space inside a part
+            // separates words that must be neighbours ("neuen *vorstand" = "neuen Finanzvorstand").
+            var parts: [Int] = [], adjacent: [Bool] = []
+            for loose in text.components(separatedBy: " ... ") {
+                let words = Self.splitAtInnerWildcards(loose)
+                for (k, w) in words.enumerated() {
+                    guard let id = pattern(w, exact: exact) else { continue }
+                    if !parts.isEmpty { adjacent.append(k > 0) }
+                    parts.append(id)
+                }
+            }
             guard !parts.isEmpty else { return }
-            phrases.append(Phrase(kind: kind, language: language == "any" ? nil : language, parts: parts, text: text))
+            phrases.append(Phrase(kind: kind, language: language == "any" ? nil : language, parts: parts, adjacent: adjacent, text: text))
             for (k, p) in parts.enumerated() { patterns[p].uses.append((phrases.count - 1, k)) }
         }
 
@@ -211,6 +224,23 @@ public struct Classifier: Sendable {
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
         return utc.component(.year, from: date)
+    }
+
+    /// "zum neuen *vorstand" → ["zum neuen", "*vorstand"]; "chip* for" → ["chip*", "for"]: a
+    /// part ends or starts at a space next to a `*` (the automaton's `*` is only at pattern ends).
+    static func splitAtInnerWildcards(_ part: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        let words = part.split(separator: " ", omittingEmptySubsequences: true)
+        for (k, w) in words.enumerated() {
+            if !current.isEmpty && (w.hasPrefix("*") || words[k - 1].hasSuffix("*")) {
+                out.append(current)
+                current = ""
+            }
+            current += current.isEmpty ? String(w) : " " + w
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
     }
 
     public var automatonStates: Int { automaton.stateCount }

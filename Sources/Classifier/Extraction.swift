@@ -92,20 +92,40 @@ struct ArticleContext {
                 }
                 guard !checked.contains(phraseIndex) else { continue }
                 checked.append(phraseIndex)
-                // Earliest occurrence of each later part after the previous one.
-                guard let first = hits.first(where: { $0.pattern == phrase.parts[0] }) else { continue }
-                var last = first
-                var complete = true
-                for part in phrase.parts.dropFirst() {
-                    guard let next = hits.first(where: { $0.pattern == part && $0.start >= last.end }) else { complete = false; break }
-                    last = next
-                }
-                if complete {
-                    found.append(Found(kind: phrase.kind, phrase: phraseIndex, start: at(first).0, end: at(last).1))
+                // From the earliest start that works: the earliest occurrence of each later part
+                // after the previous one (in the very next word where the parts must adjoin).
+                for first in hits where first.pattern == phrase.parts[0] {
+                    var last = first
+                    var complete = true
+                    for (k, part) in phrase.parts.enumerated().dropFirst() {
+                        let mustAdjoin = phrase.adjacent[k - 1]
+                        guard let next = hits.first(where: { $0.pattern == part && $0.start >= last.end && (!mustAdjoin || adjoins(last, $0)) }) else {
+                            complete = false
+                            break
+                        }
+                        last = next
+                    }
+                    if complete {
+                        found.append(Found(kind: phrase.kind, phrase: phraseIndex, start: at(first).0, end: at(last).1))
+                        break
+                    }
+                    // Without adjacency a later start cannot complete where the earliest did not.
+                    if !phrase.adjacent.contains(true) { break }
                 }
             }
         }
         return found.sorted { $0.start < $1.start }
+    }
+
+    /// Whether `b` is in the word right after the word `a` ends in (folded text has one space
+    /// between words).
+    func adjoins(_ a: Classifier.Hit, _ b: Classifier.Hit) -> Bool {
+        let text = folded.bytes
+        var end = a.end
+        while end < text.count && FoldedText.isWordByte(text[end]) { end += 1 }
+        var start = b.start
+        while start > 0 && FoldedText.isWordByte(text[start - 1]) { start -= 1 }
+        return start == end + 1 && end < text.count && text[end] == 0x20
     }
 
     func events(in i: Int, range: Range<Int>, language: String) -> [Event] {

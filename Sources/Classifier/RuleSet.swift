@@ -235,6 +235,14 @@ public struct RuleSet: Sendable {
         guard id == fileName else { throw r.error(f["id"], "id '\(id)' must match the file name '\(fileName)'") }
         let triggers = try r.perLanguage(f["triggers"], "triggers")
         guard !triggers.values.joined().isEmpty else { throw r.error(f["triggers"] ?? node, "rule \(id) has no triggers") }
+        for (key, patterns) in [("triggers", triggers), ("vetoes", try r.perLanguage(f["vetoes"], "vetoes"))] {
+            // `*` extends a word at its start or end; inside a word it would never match.
+            for p in patterns.values.joined() {
+                for word in p.split(separator: " ") where word.dropFirst().dropLast().contains("*") {
+                    throw r.error(f[key], "\(key): '\(p)': '*' may only start or end a word")
+                }
+            }
+        }
         var requires: Set<Slot> = []
         for s in try r.strings(f["requires"], "requires") {
             guard let slot = Slot(rawValue: s) else { throw r.error(f["requires"], "unknown slot '\(s)' (\(Slot.allCases.map(\.rawValue).joined(separator: ", ")))") }

@@ -217,6 +217,17 @@ let classifier = Classifier(rules: shippedRules)
         #expect(sentence.map(\.type).contains(.fundingRound))
     }
 
+    @Test func wildcardsInsideAPatternJoinNeighbouringWords() {
+        #expect(Classifier.splitAtInnerWildcards("zum neuen *vorstand") == ["zum neuen", "*vorstand"])
+        #expect(Classifier.splitAtInnerWildcards("will produce chip* for") == ["will produce chip*", "for"])
+        #expect(Classifier.splitAtInnerWildcards("*fabrik") == ["*fabrik"])
+        let named = classifier.classify(title: "", text: "Siemens Energy ernennt Maria Ferraro zum neuen Finanzvorstand.", language: "de")
+        #expect(named.map(\.type) == [.leadershipChange])
+        // The wildcard word must follow at once: "zum neuen Standort … Vorstand" is no appointment.
+        let apart = classifier.classify(title: "", text: "Infineon zieht zum neuen Standort in Dresden, sagte der Vorstand.", language: "de")
+        #expect(!apart.contains { $0.type == .leadershipChange })
+    }
+
     @Test func clausesOfTheirOwnAreEventsOfTheirOwn() {
         let two = classifier.classify(title: "", text: "Amazon Web Services agreed a strategic partnership with Humain, while Qualcomm signed a memorandum of understanding with Humain to develop data center processors.", language: "en")
         #expect(two.map { $0.actors.map(\.name) } == [["Amazon", "Humain"], ["Qualcomm", "Humain"]])
@@ -262,6 +273,19 @@ let classifier = Classifier(rules: shippedRules)
         dir.write("entities/companies.yaml", "entities:\n  - name: Nvidia\n    aliases: [Nvidia]\n")
         dir.write("events/funding_round.yaml", yaml)
         return try RuleSet.load(from: dir.url)
+    }
+
+    @Test func aWildcardInsideAWordIsAnError() throws {
+        let dir = TempDirectory()
+        try FileManager.default.copyItem(at: PackagePaths.rules, to: dir.url.appendingPathComponent("Rules"))
+        let file = dir.url.appendingPathComponent("Rules/events/partnership.yaml")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "triggers:\n  en:\n", with: "triggers:\n  en:\n    - \"co*operation\"\n")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: RuleError.self) { try RuleSet.load(from: dir.url.appendingPathComponent("Rules")) }
+        do { _ = try RuleSet.load(from: dir.url.appendingPathComponent("Rules")) } catch {
+            #expect("\(error)".contains("'co*operation': '*' may only start or end a word"))
+        }
     }
 
     @Test func unknownFieldIsAnErrorWithFileAndLine() {
