@@ -220,11 +220,14 @@ public struct Classifier: Sendable {
         return Self.merge(events)
     }
 
-    static func year(of date: Date) -> Int {
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        return utc.component(.year, from: date)
-    }
+    /// The Gregorian calendar in UTC: article dates and corpus `DATE:` headers.
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    static func year(of date: Date) -> Int { utc.component(.year, from: date) }
 
     /// "zum neuen *vorstand" → ["zum neuen", "*vorstand"]; "chip* for" → ["chip*", "for"]: a
     /// part ends or starts at a space next to a `*` (the automaton's `*` is only at pattern ends).

@@ -234,8 +234,6 @@ public struct CorpusArticle: Sendable {
     static func day(_ s: String) -> Date? {
         let parts = s.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { return nil }
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        return utc.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        return Classifier.utc.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 }
