@@ -239,7 +239,8 @@ struct AmountReader {
     static let than: Set<String> = ["than", "als"]
     static let articles: Set<String> = ["the", "a", "an", "die", "der", "den", "dem", "das"]
     /// "9,6 Milliarden Dollar, plus oder minus 300 Millionen Dollar": a range around the first.
-    static let plusMinus: [[UInt8]] = ["plus or minus", "plus oder minus", "plus/minus", "±", "+/-"].map { Array($0.utf8) }
+    /// Lower-cased, without spaces, as `joiningPlusMinus` compares them.
+    static let plusMinus: [[UInt8]] = ["plusorminus", "plusoderminus", "plus/minus", "±", "+/-"].map { Array($0.utf8) }
 
     /// "8-10", "8 to 10", "8 bis 10", "between 8 and 10".
     static let rangeDashes = ["-", "–", "to", "bis"]
@@ -349,7 +350,7 @@ struct AmountReader {
             if let last = out.last, last.value.currency == f.value.currency, let mid = last.value.max, last.value.min == mid,
                let delta = f.value.max, f.value.min == delta, delta < mid {
                 let between = b[last.end..<f.start].filter { $0 != 0x20 && $0 != 0x2C }.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-                if plusMinus.contains(where: { $0.filter { $0 != 0x20 } == between }) {
+                if plusMinus.contains(between) {
                     out[out.count - 1].value = Money(min: mid - delta, max: mid + delta, currency: f.value.currency)
                     out[out.count - 1].end = f.end
                     continue

@@ -204,8 +204,6 @@ struct ArticleContext {
         var events: [Event] = []
         for (r, trigger, clause) in live {
             let rule = rules.rules[r]
-            let wholeSentence = clause.count == range.count
-            func inClause(_ f: Found) -> Bool { wholeSentence || clause.contains(f.start) }
             if rule.suppressedBy.contains(where: liveTypes.contains) { continue }
             if rule.topicOnly && i > 3 && !leadRules.contains(r) { continue }
             var reasons: [String] = []
@@ -216,7 +214,7 @@ struct ArticleContext {
             var confidence = rule.confidence
             var mentions: [(entity: Int, found: Found)] = []
             for m in (rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions)
-            where inClause(m.found) && !mentions.contains(where: { $0.entity == m.entity }) {
+            where clause.contains(m.found.start) && !mentions.contains(where: { $0.entity == m.entity }) {
                 mentions.append(m)
             }
             if rule.companiesOnly { mentions.removeAll { rules.entities[$0.entity].kind == .regulator } }
@@ -270,7 +268,7 @@ struct ArticleContext {
             if rule.requires.contains(.regulator) && !actors.contains(where: { $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) { continue }
             var amount: Money?
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
-                let all = allAmounts.filter { wholeSentence || clause.contains($0.start) }
+                let all = allAmounts.filter { clause.contains($0.start) }
                 let candidates = all.filter { !$0.isValuation && !$0.isComparison }
                 if let best = candidates.min(by: { abs($0.start - trigger.start) < abs($1.start - trigger.start) }) {
                     amount = best.value
@@ -293,7 +291,7 @@ struct ArticleContext {
             var quantity: Quantity?
             // Chips bought, or chips a licence lets through ("60,400 A100 chips to the UAE").
             if rule.type == .gpuPurchase || rule.type == .exportControl || rule.requires.contains(.quantity) {
-                if let q = allQuantities.first(where: { wholeSentence || clause.contains($0.start) }) {
+                if let q = allQuantities.first(where: { clause.contains($0.start) }) {
                     quantity = q.value
                     spans.append(Span(start: q.start, end: q.end, label: "quantity"))
                 }
