@@ -62,6 +62,14 @@ public struct Classifier: Sendable {
     /// The phrases that pattern i begins: `leadPhrases[leadStart[i]..<leadStart[i+1]]`.
     let leadStart: [Int32]
     let leadPhrases: [Int32]
+    /// Flat copies of each phrase's kind and parts: the parts of phrase p are
+    /// `partList[partStart[p]..<partStart[p+1]]`; `partAdjoins[j]` says part j must be in the
+    /// word right after part j-1's (copying a `Phrase` per hit costs more than the search).
+    let phraseKind: [PhraseKind]
+    let partStart: [Int32]
+    let partList: [Int32]
+    let partAdjoins: [Bool]
+    let phraseHasAdjacency: [Bool]
     let phraseLanguage: [String?]
     /// For each language the rules know: which phrases apply to it (computed once).
     let languageMasks: [String: [Bool]]
@@ -153,6 +161,18 @@ public struct Classifier: Sendable {
         leadStart.append(Int32(leadPhrases.count))
         self.leadStart = leadStart
         self.leadPhrases = leadPhrases
+        phraseKind = phrases.map(\.kind)
+        var partStart: [Int32] = [], partList: [Int32] = [], partAdjoins: [Bool] = []
+        for p in phrases {
+            partStart.append(Int32(partList.count))
+            partList += p.parts.map(Int32.init)
+            partAdjoins += [false] + p.adjacent
+        }
+        partStart.append(Int32(partList.count))
+        self.partStart = partStart
+        self.partList = partList
+        self.partAdjoins = partAdjoins
+        phraseHasAdjacency = phrases.map { $0.adjacent.contains(true) }
         phraseLanguage = phrases.map(\.language)
         var masks: [String: [Bool]] = [:]
         for lang in Set(phrases.compactMap(\.language)) { masks[lang] = phrases.map { $0.language == nil || $0.language == lang } }

@@ -38,7 +38,7 @@ struct ArticleContext {
         for (i, hits) in perSentence.prefix(4).enumerated() {
             for h in hits {
                 for k in Int(classifier.leadStart[h.pattern])..<Int(classifier.leadStart[h.pattern + 1]) {
-                    if case .entity(let e) = classifier.phrases[Int(classifier.leadPhrases[k])].kind, classifier.rules.entities[e].kind.canBeActor {
+                    if case .entity(let e) = classifier.phraseKind[Int(classifier.leadPhrases[k])], classifier.rules.entities[e].kind.canBeActor {
                         counts[e, default: (0, i * 100_000 + h.start)].count += 1
                     }
                 }
@@ -78,27 +78,31 @@ struct ArticleContext {
     func phrasesFound(in i: Int, range: Range<Int>) -> [Found] {
         var found: [Found] = []
         let hits = perSentence[i]
-        var checked: [Int] = []
+        let c = classifier
         func at(_ h: Classifier.Hit) -> (Int, Int) { (original(h.start) - range.lowerBound, original(h.end, end: true) - range.lowerBound) }
-        for h in hits {
-            for k in Int(classifier.leadStart[h.pattern])..<Int(classifier.leadStart[h.pattern + 1]) {
-                let phraseIndex = Int(classifier.leadPhrases[k])
-                guard languageOK[phraseIndex] else { continue }
-                let phrase = classifier.phrases[phraseIndex]
-                if phrase.parts.count == 1 {
+        func occurs(_ pattern: Int32) -> Bool { hits.contains { $0.pattern == Int(pattern) } }
+        for (n, h) in hits.enumerated() {
+            // A pattern that occurred before has started its phrases already (multi-part ones
+            // from their earliest occurrence); single-pattern phrases count every occurrence.
+            let repeated = hits[..<n].contains { $0.pattern == h.pattern }
+            for k in Int(c.leadStart[h.pattern])..<Int(c.leadStart[h.pattern + 1]) {
+                let phrase = Int(c.leadPhrases[k])
+                guard languageOK[phrase] else { continue }
+                let parts = Int(c.partStart[phrase])..<Int(c.partStart[phrase + 1])
+                if parts.count == 1 {
                     let (s, e) = at(h)
-                    found.append(Found(kind: phrase.kind, phrase: phraseIndex, start: s, end: e))
+                    found.append(Found(kind: c.phraseKind[phrase], phrase: phrase, start: s, end: e))
                     continue
                 }
-                guard !checked.contains(phraseIndex) else { continue }
-                checked.append(phraseIndex)
+                // Most multi-part phrases miss a later part altogether.
+                guard !repeated, c.partList[parts.dropFirst()].allSatisfy(occurs) else { continue }
                 // From the earliest start that works: the earliest occurrence of each later part
                 // after the previous one (in the very next word where the parts must adjoin).
-                for first in hits where first.pattern == phrase.parts[0] {
+                for first in hits[n...] where first.pattern == h.pattern {
                     var last = first
                     var complete = true
-                    for (k, part) in phrase.parts.enumerated().dropFirst() {
-                        let mustAdjoin = phrase.adjacent[k - 1]
+                    for j in parts.dropFirst() {
+                        let part = Int(c.partList[j]), mustAdjoin = c.partAdjoins[j]
                         guard let next = hits.first(where: { $0.pattern == part && $0.start >= last.end && (!mustAdjoin || adjoins(last, $0)) }) else {
                             complete = false
                             break
@@ -106,11 +110,11 @@ struct ArticleContext {
                         last = next
                     }
                     if complete {
-                        found.append(Found(kind: phrase.kind, phrase: phraseIndex, start: at(first).0, end: at(last).1))
+                        found.append(Found(kind: c.phraseKind[phrase], phrase: phrase, start: at(first).0, end: at(last).1))
                         break
                     }
                     // Without adjacency a later start cannot complete where the earliest did not.
-                    if !phrase.adjacent.contains(true) { break }
+                    if !c.phraseHasAdjacency[phrase] { break }
                 }
             }
         }
