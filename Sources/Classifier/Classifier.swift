@@ -405,7 +405,7 @@ public struct Classifier: Sendable {
     /// (headline, lead, "the round was led by …") are merged into the best-evidenced one.
     /// Same type and a shared actor, or same type within two sentences, is the same event.
     static func merge(_ events: [(event: Event, sentence: Int)]) -> [Event] {
-        var out: [(event: Event, sentence: Int)] = []
+        var out: [(event: Event, sentence: Int, headline: Bool)] = []
         for (e, sentence) in events {
             // Two different products are two launches or orders, however close together.
             func differentProducts(_ other: Event) -> Bool { e.product != nil && other.product != nil && e.product != other.product }
@@ -414,20 +414,22 @@ public struct Classifier: Sendable {
             guard let k = out.firstIndex(where: {
                 $0.event.type == e.type && $0.sentence != sentence && !differentProducts($0.event) && (sentence - $0.sentence <= 2 || sharesActor($0.event))
             }) else {
-                out.append((e, sentence))
+                out.append((e, sentence, sentence == 0))
                 continue
             }
             let (winner, loser) = score(e) > score(out[k].event) ? (e, out[k].event) : (out[k].event, e)
             var merged = winner
             for a in loser.actors where !merged.actors.contains(where: { $0.name == a.name }) { merged.actors.append(a) }
-            merged.amount = merged.amount ?? loser.amount
+            // A headline's figure is the news ("Anthropic raises $13 billion"); later sentences
+            // elaborate or look back ("…, when Anthropic raised $3.5 billion").
+            merged.amount = out[k].headline && out[k].event.amount != nil ? out[k].event.amount : merged.amount ?? loser.amount
             merged.quantity = merged.quantity ?? loser.quantity
             // "Nvidia liefert 18.000 KI-Chips" then "18,000 GB300 chips": the same count, told precisely.
             if let q = merged.quantity, q.unit == "GPU", let other = loser.quantity, other.value == q.value, other.unit != "GPU" {
                 merged.quantity = other
             }
             merged.product = merged.product ?? loser.product
-            out[k] = (merged, sentence)   // the window moves on with the latest telling of the event
+            out[k] = (merged, sentence, out[k].headline)   // the window moves on with the latest telling of the event
         }
         return out.map(\.event)
     }

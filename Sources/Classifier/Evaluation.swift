@@ -65,7 +65,8 @@ public struct Evaluation: Codable, Sendable {
         var background: Bool
     }
 
-    public static func run(classifier: Classifier, articlesDirectory: URL, labelsFile: URL) throws -> Evaluation {
+    /// `minConfidence` scores only the events an alert threshold would let through.
+    public static func run(classifier: Classifier, articlesDirectory: URL, labelsFile: URL, minConfidence: Double = 0) throws -> Evaluation {
         let labels = try loadLabels(labelsFile)
         let resolve = EntityResolver(rules: classifier.rules)
         var result = Evaluation()
@@ -76,6 +77,7 @@ public struct Evaluation: Codable, Sendable {
             }
             let article = CorpusArticle(String(decoding: data, as: UTF8.self))
             let predicted = classifier.classify(title: article.title, text: article.body, language: article.language, published: article.published)
+                .filter { $0.confidence >= minConfidence }
             result.articles += 1
             result.score(name, gold: gold, predicted: predicted, resolve: resolve)
         }

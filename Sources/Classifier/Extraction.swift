@@ -23,6 +23,8 @@ struct ArticleContext {
 
     /// Years before this one mark a sentence as history (nil: the article's date is unknown).
     let historyBefore: Int?
+    /// Quoted speech (byte ranges of the body): a trigger inside it reports nothing.
+    let quotations: [Range<Int>]
 
     init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8],
          languageOK: [Bool], historyBefore: Int?, explain: Bool) {
@@ -34,6 +36,7 @@ struct ArticleContext {
         self.perSentence = perSentence
         self.folded = folded
         self.body = body
+        quotations = TextSegmenter.quotations(body)
         var counts: [Int: (count: Int, first: Int)] = [:]
         for (i, hits) in perSentence.prefix(4).enumerated() {
             for h in hits {
@@ -142,11 +145,15 @@ struct ArticleContext {
         var background: Found?
         var formers: [Found] = []
         var refersBack = false
+        // A question ("SMIC: 5-nm-Fertigung trotz Sanktionen?") reports nothing.
+        guard body[range].last != UInt8(ascii: "?") else { return [] }
         let pastYear = historyBefore.flatMap { Self.earliestYear(in: body[range], before: $0) }
         for f in found {
             switch f.kind {
             case .background: background = background ?? f
-            case .trigger(let r): triggers.append((r, f))
+            case .trigger(let r):
+                // "„Nvidia kauft das meiste HBM“, sagte Keller": what someone says is colour.
+                if !quotations.contains(where: { $0.contains(range.lowerBound + f.start) }) { triggers.append((r, f)) }
             case .veto(let r): vetoed.append(r)
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
@@ -205,6 +212,14 @@ struct ArticleContext {
             return classifier.amounts.quantities(in: figures, language: language, productAt: { starts[$0] })
         }()
         let vendors = productMentions.compactMap { rules.products[$0.product].vendor }
+        /// "TI's $60 billion fab pledge, Qualcomm buys Alphawave": past a comma, a figure right
+        /// by another rule's trigger is that event's, not this one's.
+        func ownedByOtherTrigger(_ start: Int, _ end: Int, trigger: Found, rule: Int) -> Bool {
+            func gap(_ f: Found) -> Int { f.end <= start ? start - f.end : max(0, f.start - end) }
+            let (from, to) = trigger.end <= start ? (trigger.end, start) : (end, trigger.start)
+            guard from < to, body[(range.lowerBound + from)..<(range.lowerBound + to)].contains(where: { $0 == 0x2C || $0 == 0x3B }) else { return false }
+            return liveTriggers.contains { $0.rule != rule && rules.rules[$0.rule].type != rules.rules[rule].type && gap($0.found) < gap(trigger) }
+        }
         var events: [Event] = []
         for (r, trigger, clause) in live {
             let rule = rules.rules[r]
@@ -273,7 +288,7 @@ struct ArticleContext {
             var amount: Money?
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
                 let all = allAmounts.filter { clause.contains($0.start) }
-                let candidates = all.filter { !$0.isValuation && !$0.isComparison }
+                let candidates = all.filter { !$0.isValuation && !$0.isComparison && !ownedByOtherTrigger($0.start, $0.end, trigger: trigger, rule: r) }
                 if let best = candidates.min(by: { abs($0.start - trigger.start) < abs($1.start - trigger.start) }) {
                     amount = best.value
                     spans.append(Span(start: best.start, end: best.end, label: "amount"))

@@ -90,4 +90,41 @@ enum TextSegmenter {
         }
         return false
     }
+
+    /// Quoted speech of at least `minWords` words ("„Man kann Nvidia nicht schlagen …“, sagte
+    /// Keller"), as byte ranges of `b`: what someone says is colour, not the news the sentence
+    /// around it reports. Openers: “ „ « and ASCII "; closers: ” “ » and ASCII ". A quotation
+    /// ends at its paragraph's end if it is not closed before.
+    static func quotations(_ b: [UInt8], minWords: Int = 6) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var open: Int?
+        var words = 0
+        func close(_ end: Int) {
+            if let o = open, words + 1 >= minWords { out.append(o..<end) }
+            open = nil
+        }
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == 0x22 {
+                if open == nil { open = i; words = 0 } else { close(i + 1) }
+            } else if c == 0xE2, i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0x9C || b[i + 2] == 0x9D || b[i + 2] == 0x9E {
+                // “ opens in English and closes in German; ” closes; „ opens.
+                if open == nil && b[i + 2] != 0x9D { open = i; words = 0 } else if open != nil && b[i + 2] != 0x9E { close(i + 3) }
+                i += 3
+                continue
+            } else if c == 0xC2, i + 1 < b.count, b[i + 1] == 0xAB || b[i + 1] == 0xBB {
+                if open == nil && b[i + 1] == 0xAB { open = i; words = 0 } else if open != nil && b[i + 1] == 0xBB { close(i + 2) }
+                i += 2
+                continue
+            } else if c == 0x0A {
+                close(i)
+            } else if c == 0x20 {
+                words += 1
+            }
+            i += 1
+        }
+        close(b.count)
+        return out
+    }
 }

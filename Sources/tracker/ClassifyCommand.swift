@@ -98,12 +98,13 @@ extension Tracker {
         @Option(help: "labels.yaml of the corpus.") var labels: String
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
         @Flag(help: "List every false positive and false negative with its evidence sentence.") var showErrors = false
+        @Option(help: "Score only events with at least this confidence (0–1), as an alert threshold would.") var minConfidence: Double = 0
 
         func run() throws {
             let result: Evaluation
             do {
                 result = try Evaluation.run(classifier: try global.loadClassifier(), articlesDirectory: URL(fileURLWithPath: articles),
-                                            labelsFile: URL(fileURLWithPath: labels))
+                                            labelsFile: URL(fileURLWithPath: labels), minConfidence: minConfidence)
             } catch let e as RuleError { throw TrackerError("\(e)") }
             if format == .json {
                 var r = result

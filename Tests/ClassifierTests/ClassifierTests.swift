@@ -247,6 +247,22 @@ let classifier = Classifier(rules: shippedRules)
         #expect(launch.status == .planned)
     }
 
+    @Test func quotedSpeechAndQuestionsReportNothing() throws {
+        // What someone says is colour: the news is in the sentences around the quote.
+        let quote = "„Man kann Nvidia nicht schlagen, wenn man HBM verwendet, denn Nvidia kauft das meiste HBM und hat einen Kostenvorteil“, sagte Keller."
+        #expect(classifier.classify(title: "", text: quote, language: "de").isEmpty)
+        let english = "\"The big change is that Nvidia is now selling the rack as the unit of compute,\" said an analyst."
+        #expect(classifier.classify(title: "", text: english, language: "en").isEmpty)
+        // A short quoted phrase is no speech: the sentence still reports.
+        let short = try #require(classifier.classify(title: "", text: "Nvidia agreed to acquire Run:ai in a deal the company called \"transformative\".", language: "en").first)
+        #expect(short.type == .acquisition)
+        // A question asks; it reports nothing.
+        #expect(classifier.classify(title: "", text: "Will Nvidia buy Arm after all?", language: "en").isEmpty)
+        #expect(classifier.classify(title: "", text: "SoftBank buys Ampere for $6.5 billion", language: "en").first?.type == .acquisition)
+        // A "Read next:" teaser is another story's headline.
+        #expect(classifier.classify(title: "", text: "Read next: Arm plans to launch its own chip, with Meta as a customer", language: "en").isEmpty)
+    }
+
     @Test func exportLicencesCarryTheirChipCount() throws {
         let e = try #require(classifier.classify(title: "", text: "Microsoft said the U.S. Commerce Department approved licences allowing it to ship Nvidia chips to the United Arab Emirates, equal to the computing power of 60,400 A100 chips.", language: "en").first)
         #expect(e.type == .exportControl)
