@@ -410,9 +410,16 @@ public struct Classifier: Sendable {
             // Two different products are two launches or orders, however close together.
             func differentProducts(_ other: Event) -> Bool { e.product != nil && other.product != nil && e.product != other.product }
             func sharesActor(_ other: Event) -> Bool { e.actors.contains { a in other.actors.contains { $0.name == a.name } } }
+            // Two different sums are two deals, or a quarter's revenue and the next one's guidance
+            // ("revenue rose to $14.9 billion", "expects $18 billion").
+            func differentAmounts(_ other: Event) -> Bool {
+                guard let a = e.amount, let b = other.amount else { return false }
+                return !a.roughlyOverlaps(b)
+            }
             // Events of one sentence are distinct: the sentence was split into clauses for them.
             guard let k = out.firstIndex(where: {
-                $0.event.type == e.type && $0.sentence != sentence && !differentProducts($0.event) && (sentence - $0.sentence <= 2 || sharesActor($0.event))
+                $0.event.type == e.type && $0.sentence != sentence && !differentProducts($0.event) && !differentAmounts($0.event)
+                    && (sentence - $0.sentence <= 2 || sharesActor($0.event))
             }) else {
                 out.append((e, sentence, sentence == 0))
                 continue
@@ -436,5 +443,15 @@ public struct Classifier: Sendable {
 
     static func score(_ e: Event) -> Double {
         e.confidence + (e.amount != nil ? 0.2 : 0) + (e.quantity != nil ? 0.2 : 0)
+    }
+}
+
+extension Money {
+    /// Whether two sums may be the same one told twice: another currency (a conversion) or
+    /// ranges that meet within 5 % ("$6.6bn" and "$6.57 billion", "up to $19.4bn" and "$17.4bn").
+    func roughlyOverlaps(_ other: Money) -> Bool {
+        guard currency == other.currency else { return true }
+        let lo1 = min ?? 0, hi1 = max ?? .infinity, lo2 = other.min ?? 0, hi2 = other.max ?? .infinity
+        return lo1 <= hi2 * 1.05 && lo2 <= hi1 * 1.05
     }
 }

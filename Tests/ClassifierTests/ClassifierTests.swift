@@ -263,6 +263,16 @@ let classifier = Classifier(rules: shippedRules)
         #expect(classifier.classify(title: "", text: "Read next: Arm plans to launch its own chip, with Meta as a customer", language: "en").isEmpty)
     }
 
+    @Test func oneHappeningIsOneEventAndTwoSumsAreTwo() {
+        // The same round told in the headline and the body is one event.
+        let round = classifier.classify(title: "Anthropic raises $13 billion at $183 billion valuation",
+                                        text: "The round values the startup at $183 billion. Anthropic raised $13 billion from investors led by Iconiq.", language: "en")
+        #expect(round.map(\.amount) == [Money(min: 1.3e10, max: 1.3e10, currency: "USD")])
+        // A quarter's revenue and the next year's guidance are two figures an analyst tracks.
+        let results = classifier.classify(title: "", text: "Oracle quarterly revenue rose 12% to $14.9 billion.\nThe company said it expects revenue of $18 billion in the current fiscal year.", language: "en")
+        #expect(results.filter { $0.type == .earningsGuidance }.map(\.amount?.max) == [1.49e10, 1.8e10])
+    }
+
     @Test func exportLicencesCarryTheirChipCount() throws {
         let e = try #require(classifier.classify(title: "", text: "Microsoft said the U.S. Commerce Department approved licences allowing it to ship Nvidia chips to the United Arab Emirates, equal to the computing power of 60,400 A100 chips.", language: "en").first)
         #expect(e.type == .exportControl)
