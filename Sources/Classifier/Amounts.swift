@@ -15,6 +15,11 @@ struct AmountReader {
         var isValuation = false
         /// A difference or a yardstick ("$640 million less than the $8.5bn agreed"): not the sum either.
         var isComparison = false
+        /// A price per share or unit ("at $23.28 per share"): not the sum either.
+        var isUnitPrice = false
+        /// Told as a profit, loss or charge ("der operative Gewinn stieg auf 9,21 Billionen Won"),
+        /// not as revenue: not a results event's figure.
+        var isProfit = false
     }
 
     /// A sentence cut into numbers, words and symbols, shared by the money and count readers.
@@ -253,6 +258,14 @@ struct AmountReader {
     /// Words before a figure that make it what a company is worth. German "im Wert von" and
     /// English "a value of" name what a deal is worth, so "wert" and "value" are not here.
     static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "market"]
+    static let percent: Set<String> = ["%", "percent", "per", "prozent"]
+    /// "at $23.28 per share", "je Aktie", "pro Stück".
+    static let perUnit: Set<String> = ["per", "a", "je", "pro"]
+    static let priceUnits: Set<String> = ["share", "aktie", "unit", "stuck", "chip", "gpu", "hour", "stunde"]
+    /// Words for revenue and for profit, matched as word endings ("Quartalsumsatz", "Nettogewinn").
+    static let revenueWords = ["revenue", "revenues", "sales", "umsatz", "umsatze", "erlos", "erlose", "einnahmen", "turnover"]
+    static let profitWords = ["profit", "profits", "gewinn", "income", "earnings", "ebit", "ebitda", "uberschuss", "loss", "losses",
+                              "verlust", "charge", "charges", "abschreibung", "abschreibungen", "belastung", "cashflow", "margin", "marge"]
     /// "a deal valued at $49 billion": the price of the deal, not a company's valuation.
     static let dealNouns: Set<String> = ["deal", "contract", "agreement", "transaction", "order", "purchase", "acquisition", "takeover",
                                          "vertrag", "auftrag", "transaktion", "vereinbarung", "ubernahme", "kauf"]
@@ -326,17 +339,30 @@ struct AmountReader {
                 if precededBy(tokens, first, Self.upTo) { lo = nil }
                 else if precededBy(tokens, first, Self.atLeast) { hi = nil }
             }
-            // "at a valuation of $157 billion" or "at a $500 billion valuation".
-            let context = tokens[max(0, first - 5)..<first].map(\.folded)
-            let valuation = (context.contains { Self.valuationWords.contains($0) } && !context.contains { Self.dealNouns.contains($0) })
+            // The words before the figure in its clause, back to a comma or another figure (a
+            // percentage is no stop: "Net profit jumped 57% to T$374.68 billion").
+            var contextStart = first
+            while contextStart > max(0, first - 12), tokens[contextStart - 1].folded != ",", tokens[contextStart - 1].folded != ";",
+                  tokens[contextStart - 1].kind != .number || Self.percent.contains(tokens[contextStart].bare) { contextStart -= 1 }
+            let context = tokens[contextStart..<first]
+            // "at a valuation of $157 billion", "Die Bewertung nach der Finanzierung (post-money) liegt
+            // bei 11,7 Milliarden Euro" or "at a $500 billion valuation".
+            let valuation = (context.contains { Self.valuationWords.contains($0.folded) } && !context.contains { Self.dealNouns.contains($0.folded) })
                 || (j < tokens.count && Self.valuationAfter.contains(tokens[j].bare))
+            let unitPrice = j + 1 < tokens.count && Self.perUnit.contains(tokens[j].bare) && Self.priceUnits.contains(tokens[j + 1].bare)
+            // The nearest of "revenue"/"Umsatz" or "profit"/"Gewinn" before the figure says which it is.
+            let profit = context.reversed().lazy.compactMap { t -> Bool? in
+                if Self.revenueWords.contains(where: { t.bare.hasSuffix($0) }) { return false }
+                if Self.profitWords.contains(where: { t.bare.hasSuffix($0) }) { return true }
+                return nil
+            }.first ?? false
             // "9.1 trillion won ($6.78 billion)": the bracket converts the figure before it.
             let converts = first > 0 && tokens[first - 1].folded == "(" && found.last.map { $0.end + 2 >= tokens[first - 1].start } == true
             let comparison = (j + 1 < tokens.count && Self.comparatives.contains(tokens[j].bare) && Self.than.contains(tokens[j + 1].bare))
                 || (first >= 2 && Self.than.contains(tokens[first - 2].bare) && Self.articles.contains(tokens[first - 1].bare))
             if !converts {
                 found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end,
-                                   isValuation: valuation, isComparison: comparison))
+                                   isValuation: valuation, isComparison: comparison, isUnitPrice: unitPrice, isProfit: profit))
             }
             i = j
         }

@@ -145,6 +145,7 @@ struct ArticleContext {
         var background: Found?
         var formers: [Found] = []
         var refersBack = false
+        var subjectRefersBack = false
         // A question ("SMIC: 5-nm-Fertigung trotz Sanktionen?") reports nothing.
         guard body[range].last != UInt8(ascii: "?") else { return [] }
         let pastYear = historyBefore.flatMap { Self.earliestYear(in: body[range], before: $0) }
@@ -158,7 +159,10 @@ struct ArticleContext {
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
             case .former: formers.append(f)
-            case .reference: refersBack = true
+            case .reference:
+                refersBack = true
+                // "The company, whose customers include Nvidia and Apple, expects …": the subject.
+                if f.start <= 4 { subjectRefersBack = true }
             case .boilerplate, .cut, .cutHeading: break
             }
         }
@@ -271,6 +275,12 @@ struct ArticleContext {
                 actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
                 why("actor \(e.name): the maker of the product")
             }
+            if subjectRefersBack, !actors.isEmpty, let topic = topicActor, rule.type != .exportControl,
+               !actors.contains(where: { $0.name == rules.entities[topic].name }), !(rule.companiesOnly && rules.entities[topic].kind == .regulator) {
+                let e = rules.entities[topic]
+                actors.insert(Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore), at: 0)
+                why("actor \(e.name): the sentence's subject refers back to the article's company")
+            }
             if actors.isEmpty {
                 // Borrow the article's company only where the sentence plausibly continues its
                 // story: in the headline and lead, when the sentence carries a figure, or when it
@@ -288,12 +298,16 @@ struct ArticleContext {
             var amount: Money?
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
                 let all = allAmounts.filter { clause.contains($0.start) }
-                let candidates = all.filter { !$0.isValuation && !$0.isComparison && !ownedByOtherTrigger($0.start, $0.end, trigger: trigger, rule: r) }
+                var candidates = all.filter {
+                    !$0.isValuation && !$0.isComparison && !$0.isUnitPrice && !ownedByOtherTrigger($0.start, $0.end, trigger: trigger, rule: r)
+                }
+                // Results are told by revenue first; a profit is the figure only when it is the only one.
+                if rule.type == .earningsGuidance && candidates.contains(where: { !$0.isProfit }) { candidates.removeAll { $0.isProfit } }
                 if let best = candidates.min(by: { abs($0.start - trigger.start) < abs($1.start - trigger.start) }) {
                     amount = best.value
                     spans.append(Span(start: best.start, end: best.end, label: "amount"))
                 } else if !all.isEmpty {
-                    why("the only amount is a valuation, not the sum itself")
+                    why("no amount is the sum itself (valuations, differences, prices per share, profits are not)")
                 }
             }
             let isHistory = background != nil || pastYear != nil

@@ -126,6 +126,28 @@ let classifier = Classifier(rules: shippedRules)
         #expect(found.map(\.isValuation) == [false, true])
         let after = classifier.amounts.amounts(in: "OpenAI is in talks to raise money at a $500 billion valuation.", language: "en")
         #expect(after.map(\.isValuation) == [true])
+        // The valuation word may stand further back in the clause, but not past another figure.
+        let postMoney = classifier.amounts.amounts(in: "Die Bewertung nach der Finanzierung (post-money) liegt bei 11,7 Milliarden Euro.", language: "de")
+        #expect(postMoney.map(\.isValuation) == [true])
+        let round = classifier.amounts.amounts(in: "OpenAI, valued at $157 billion after its last round, raised $6.6 billion from investors.", language: "en")
+        #expect(round.map(\.isValuation) == [true, false])
+    }
+
+    @Test func pricesPerShareAndProfitsAreNotTheSum() throws {
+        let stake = try #require(classifier.classify(title: "", text: "Nvidia will purchase Intel common stock at $23.28 per share, a $5 billion investment.", language: "en").first)
+        #expect(stake.amount == Money(min: 5e9, max: 5e9, currency: "USD"))
+        let found = classifier.amounts.amounts(in: "Der operative Gewinn stieg um 69 Prozent auf 2,1 Milliarden Euro, der Umsatz auf 7,5 Milliarden Euro.", language: "de")
+        #expect(found.map(\.isProfit) == [true, false])
+        // Results are told by their revenue, also when the profit comes first.
+        let results = try #require(classifier.classify(title: "ASML-Quartalszahlen: Umsatz steigt",
+                                                       text: "Der operative Gewinn stieg um 69 Prozent auf 2,1 Milliarden Euro, der Umsatz auf 7,5 Milliarden Euro.", language: "de").first)
+        #expect(results.amount == Money(min: 7.5e9, max: 7.5e9, currency: "EUR"))
+    }
+
+    @Test func aSubjectThatRefersBackIsTheArticlesCompany() throws {
+        let e = try #require(classifier.classify(title: "TSMC quarterly profit jumps 57%",
+                                                 text: "The company, whose customers include Nvidia and Apple, expects first-quarter revenue of between $25.0 billion and $25.8 billion.", language: "en").first)
+        #expect(e.actors.first?.name == "TSMC")
     }
 
     @Test func quantitiesInBothNumberFormats() {
