@@ -319,6 +319,16 @@ public struct Classifier: Sendable {
             && !(rest.last.map { [UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ","), UInt8(ascii: ":")].contains($0) } ?? false)
     }
 
+    /// Ends with . ! ? : ; … or a closing quote or bracket.
+    static func endsLikeASentence(_ line: ArraySlice<UInt8>) -> Bool {
+        guard let c = line.last else { return false }
+        if [UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "\""), UInt8(ascii: ")")].contains(c) { return true }
+        // “ ” … (E2 80 9C/9D/A6) and » (C2 BB)
+        let tail = line.suffix(3)
+        return (tail.count == 3 && tail.first == 0xE2 && tail.dropFirst().first == 0x80 && (c == 0x9C || c == 0x9D || c == 0xA6))
+            || (line.count >= 2 && line[line.endIndex - 2] == 0xC2 && c == 0xBB)
+    }
+
     /// A line that starts with "- ", "• ", "* " or "– ".
     static func isBullet(_ body: [UInt8], at i: Int) -> Bool {
         var k = i
@@ -359,16 +369,19 @@ public struct Classifier: Sendable {
         }
         // Bulleted headlines ("- Intel verkauft Mehrheit an Altera"): a list of related links,
         // whatever header introduced it. A bullet that ends like a sentence is content.
+        // Past the headline and the line under it (a standfirst), a short line that does not end
+        // like a sentence is a crosshead, a teaser ("Mistral: Französisches KI-Start-up strebt
+        // Milliardenfinanzierung an") or a caption: the article's sentences tell the news in full.
         var lineStart = 0
+        var nonEmptyLines = 0
         while lineStart < body.count {
             var end = lineStart
             while end < body.count && body[end] != 0x0A { end += 1 }
-            if Self.isBullet(body, at: lineStart) {
-                var last = end
-                while last > lineStart && (body[last - 1] == 0x20 || body[last - 1] == 0x0D) { last -= 1 }
-                let terminal = last > lineStart && [UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":")].contains(body[last - 1])
-                if !terminal { dropped.append(lineStart..<end) }
-            }
+            var last = end
+            while last > lineStart && (body[last - 1] == 0x20 || body[last - 1] == 0x0D) { last -= 1 }
+            let terminal = last > lineStart && Self.endsLikeASentence(body[lineStart..<last])
+            if !terminal && (Self.isBullet(body, at: lineStart) || (nonEmptyLines >= 2 && last - lineStart <= 160)) { dropped.append(lineStart..<end) }
+            if last > lineStart { nonEmptyLines += 1 }
             lineStart = end + 1
         }
         guard !dropped.isEmpty else { return hits }

@@ -295,6 +295,22 @@ let classifier = Classifier(rules: shippedRules)
         #expect(results.filter { $0.type == .earningsGuidance }.map(\.amount?.max) == [1.49e10, 1.8e10])
     }
 
+    @Test func teaserLinesAndCrossheadsPastTheStandfirstYieldNothing() {
+        let article = classifier.classify(title: "Nvidia übernimmt Run:ai", text: """
+            Der Chipkonzern zahlt rund 700 Millionen Dollar für das israelische Start-up.
+            Die Übernahme soll bis Jahresende abgeschlossen sein.
+            Mistral: Französisches KI-Start-up strebt Milliardenfinanzierung an
+            Nvidia will die Software offenlegen.
+            """, language: "de")
+        #expect(article.map(\.type) == [.acquisition])
+        // The line under the headline (a standfirst) need not end like a sentence to count.
+        let deck = classifier.classify(title: "Cerebras unveils WSE-3", text: """
+            Cerebras and G42 to build Condor Galaxy 3 supercomputer with 64 CS-3 systems
+            The chip doubles the performance of its predecessor.
+            """, language: "en")
+        #expect(deck.contains { $0.type == .gpuPurchase && $0.actors.map(\.name).contains("G42") })
+    }
+
     @Test func exportLicencesCarryTheirChipCount() throws {
         let e = try #require(classifier.classify(title: "", text: "Microsoft said the U.S. Commerce Department approved licences allowing it to ship Nvidia chips to the United Arab Emirates, equal to the computing power of 60,400 A100 chips.", language: "en").first)
         #expect(e.type == .exportControl)
