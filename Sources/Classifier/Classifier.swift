@@ -22,6 +22,8 @@ public struct Classifier: Sendable {
         case former
         /// "the company", "der Konzern": the sentence continues the story of the article's company.
         case reference
+        /// "startup", "Start-up": a capitalised name right after it is a company ("AI startup Parloa").
+        case descriptor
         /// At the start of a line: the line is boilerplate ("Related reading: …").
         case boilerplate
         /// At the start of a line: this line and all after it are boilerplate ("Disclaimer: …").
@@ -136,6 +138,7 @@ public struct Classifier: Sendable {
         for (lang, list) in rules.lexicon.background { for t in list { add(t, .background, lang) } }
         for (lang, list) in rules.lexicon.former { for t in list { add(t, .former, lang) } }
         for (lang, list) in rules.lexicon.references { for t in list { add(t, .reference, lang) } }
+        for (lang, list) in rules.lexicon.descriptors { for t in list { add(t, .descriptor, lang) } }
         for p in rules.lexicon.boilerplatePrefixes { add(p.hasSuffix("*") ? p : p + "*", .boilerplate, nil) }
         for p in rules.lexicon.cutAfter { add(p.hasSuffix("*") ? p : p + "*", .cut, nil) }
         for p in rules.lexicon.cutHeadings { add(p, .cutHeading, nil) }

@@ -124,6 +124,45 @@ struct ArticleContext {
         return found.sorted { $0.start < $1.start }
     }
 
+    /// Words that start with a capital but name no company.
+    static let notNames: Set<String> = [
+        "The", "A", "An", "This", "That", "Its", "It", "In", "On", "At", "For", "With", "And", "Of", "To", "By", "As", "AI", "CEO",
+        "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Im", "In", "Mit", "Für", "Von", "Aus", "Bei", "Und", "Zu", "Zum", "Zur", "KI",
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+        "Januar", "Februar", "März", "Mai", "Juni", "Juli", "Oktober", "Dezember", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag",
+    ]
+
+    /// The capitalised name (up to three words) right after a descriptor ("startup Black Forest
+    /// Labs raised …"), with its offset in the sentence; nil when a lower-case word follows.
+    func name(after d: Found, in range: Range<Int>) -> (text: String, start: Int)? {
+        let sentence = body[range]
+        var k = sentence.startIndex + d.end
+        // The descriptor may end inside a word ("Chip-Startup", "Drohnenhersteller").
+        while k < sentence.endIndex && FoldedText.isWordByte(sentence[k]) { k += 1 }
+        var words: [String] = []
+        var start = -1
+        while words.count < 3 {
+            while k < sentence.endIndex && sentence[k] == 0x20 { k += 1 }
+            var e = k
+            while e < sentence.endIndex && sentence[e] != 0x20 { e += 1 }
+            guard e > k else { break }
+            let first = sentence[k]
+            // A capital: ASCII A–Z or Ä Ö Ü (C3 84 / 96 / 9C).
+            let capital = (first >= 0x41 && first <= 0x5A) || (first == 0xC3 && k + 1 < e && [0x84, 0x96, 0x9C].contains(sentence[k + 1]))
+            var word = String(decoding: sentence[k..<e], as: UTF8.self)
+            let ended = word.last.map { ",.;:!?)".contains($0) } ?? false
+            word = String(word.drop { $0 == "(" }.reversed().drop { ",.;:!?)".contains($0) }.reversed())
+            if word.hasSuffix("'s") || word.hasSuffix("’s") { word = String(word.dropLast(2)) }
+            guard capital, !word.isEmpty, !Self.notNames.contains(word) else { break }
+            if start < 0 { start = k - sentence.startIndex }
+            words.append(word)
+            k = e
+            if ended { break }
+        }
+        return words.isEmpty ? nil : (words.joined(separator: " "), start)
+    }
+
     /// Whether `b` is in the word right after the word `a` ends in (folded text has one space
     /// between words).
     func adjoins(_ a: Classifier.Hit, _ b: Classifier.Hit) -> Bool {
@@ -144,6 +183,7 @@ struct ArticleContext {
         var names: [Found] = []
         var background: Found?
         var formers: [Found] = []
+        var descriptors: [Found] = []
         var refersBack = false
         var subjectRefersBack = false
         // A question ("SMIC: 5-nm-Fertigung trotz Sanktionen?") reports nothing.
@@ -159,6 +199,7 @@ struct ArticleContext {
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
             case .former: formers.append(f)
+            case .descriptor: descriptors.append(f)
             case .reference:
                 refersBack = true
                 // "The company, whose customers include Nvidia and Apple, expects …": the subject.
@@ -280,6 +321,16 @@ struct ArticleContext {
                 let e = rules.entities[topic]
                 actors.insert(Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore), at: 0)
                 why("actor \(e.name): the sentence's subject refers back to the article's company")
+            }
+            // "Das Münchner KI-Start-up Parloa sammelt 120 Millionen Dollar ein", "Nvidia-backed startup
+            // Lumora raises …": a company the rules do not know (a known one is a mention already).
+            for d in descriptors {
+                guard let name = self.name(after: d, in: range), clause.contains(name.start),
+                      !accepted.contains(where: { $0.start <= name.start && name.start < $0.end }),
+                      !actors.contains(where: { $0.name == name.text }) else { continue }
+                if actors.isEmpty { confidence -= 0.1 }
+                actors.append(Actor(name: name.text, ticker: nil, role: name.start < trigger.start ? roleBefore : roleAfter))
+                why("actor \(name.text): a name after \"\(classifier.phrases[d.phrase].text)\" (not in Rules/entities)")
             }
             if actors.isEmpty {
                 // Borrow the article's company only where the sentence plausibly continues its

@@ -117,6 +117,9 @@ public struct Lexicon: Sendable {
     public var former: [String: [String]] = [:]
     /// Words that refer back to a company named before ("the company", "der Konzern").
     public var references: [String: [String]] = [:]
+    /// Words after which a capitalised name is a company, known to the rules or not
+    /// ("AI startup Parloa", "das Münchner Start-up Helsing").
+    public var descriptors: [String: [String]] = [:]
     /// Words that make a number a count of chips ("GPUs", "Grafikprozessoren"), all languages.
     public var units: [String] = []
 }
@@ -196,7 +199,7 @@ public struct RuleSet: Sendable {
     }
 
     mutating func readLexicon(_ node: Node, _ r: YAMLReader) throws {
-        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "cut_headings", "units", "background", "former", "references"],
+        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "cut_headings", "units", "background", "former", "references", "descriptors"],
                                    what: "a lexicon file")
         for (key, status) in [("denial", EventStatus.denied), ("rumor", .rumor), ("hedge", .reported), ("plan", .planned)] {
             if let n = top[key] { lexicon.status[status, default: [:]].merge(try r.perLanguage(n, key)) { $0 + $1 } }
@@ -221,6 +224,7 @@ public struct RuleSet: Sendable {
         lexicon.background.merge(try r.perLanguage(top["background"], "background")) { $0 + $1 }
         lexicon.former.merge(try r.perLanguage(top["former"], "former")) { $0 + $1 }
         lexicon.references.merge(try r.perLanguage(top["references"], "references")) { $0 + $1 }
+        lexicon.descriptors.merge(try r.perLanguage(top["descriptors"], "descriptors")) { $0 + $1 }
     }
 
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String) throws -> EventRule {

@@ -311,6 +311,17 @@ let classifier = Classifier(rules: shippedRules)
         #expect(deck.contains { $0.type == .gpuPurchase && $0.actors.map(\.name).contains("G42") })
     }
 
+    @Test func aNameAfterADescriptorIsACompanyTheRulesDoNotKnow() throws {
+        let round = try #require(classifier.classify(title: "", text: "AI startup Parloa raised $120 million in a Series C round.", language: "en").first)
+        #expect(round.actors.map(\.name) == ["Parloa"])
+        let german = try #require(classifier.classify(title: "", text: "Der Münchner Drohnenhersteller Quantum Systems sammelt 160 Millionen Euro ein.", language: "de").first)
+        #expect(german.actors.map(\.name) == ["Quantum Systems"])
+        // Beside a known company, and only where a capitalised name follows.
+        let backed = try #require(classifier.classify(title: "", text: "Nvidia-backed startup Lumora Robotics raises $80 million", language: "en").first)
+        #expect(backed.actors.map(\.name).contains("Lumora Robotics"))
+        #expect(classifier.classify(title: "", text: "The startup, founded in 2021, raised $50 million.", language: "en").isEmpty)
+    }
+
     @Test func exportLicencesCarryTheirChipCount() throws {
         let e = try #require(classifier.classify(title: "", text: "Microsoft said the U.S. Commerce Department approved licences allowing it to ship Nvidia chips to the United Arab Emirates, equal to the computing power of 60,400 A100 chips.", language: "en").first)
         #expect(e.type == .exportControl)
