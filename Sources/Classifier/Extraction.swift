@@ -124,6 +124,22 @@ struct ArticleContext {
         return found.sorted { $0.start < $1.start }
     }
 
+    static let definiteArticles: [[UInt8]] = ["the ", "der ", "die ", "das "].map { Array($0.utf8) }
+
+    static func startsWithDefiniteArticle(_ sentence: ArraySlice<UInt8>) -> Bool {
+        definiteArticles.contains { a in sentence.count > a.count && zip(sentence.prefix(a.count), a).allSatisfy { ($0 | 0x20) == $1 } }
+    }
+
+    /// The byte offset (in the sentence) where word `n` (counted from 0) starts, or the sentence's length.
+    static func offsetOfWord(_ n: Int, in sentence: ArraySlice<UInt8>) -> Int {
+        var words = 0
+        for k in sentence.indices.dropFirst() where sentence[k - 1] == 0x20 && sentence[k] != 0x20 {
+            words += 1
+            if words == n { return k - sentence.startIndex }
+        }
+        return sentence.count
+    }
+
     /// Words that start with a capital but name no company.
     static let notNames: Set<String> = [
         "The", "A", "An", "This", "That", "Its", "It", "In", "On", "At", "For", "With", "And", "Of", "To", "By", "As", "AI", "CEO",
@@ -206,6 +222,12 @@ struct ArticleContext {
                 if f.start <= 4 { subjectRefersBack = true }
             case .boilerplate, .cut, .cutHeading: break
             }
+        }
+        // "Der südkoreanische Speicherhersteller, wichtigster Lieferant von HBM für Nvidia, meldete …":
+        // a subject described, not named, is the article's company.
+        let describesTheSubject = descriptors.contains { d in
+            Self.startsWithDefiniteArticle(body[range]) && d.start <= Self.offsetOfWord(5, in: body[range])
+                && !names.contains { $0.start < d.start } && name(after: d, in: range) == nil
         }
         let liveTriggers = triggers.filter { !vetoed.contains($0.rule) }
         guard !liveTriggers.isEmpty else { return [] }
@@ -316,7 +338,7 @@ struct ArticleContext {
                 actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
                 why("actor \(e.name): the maker of the product")
             }
-            if subjectRefersBack, !actors.isEmpty, let topic = topicActor, rule.type != .exportControl,
+            if subjectRefersBack || describesTheSubject, !actors.isEmpty, let topic = topicActor, rule.type != .exportControl,
                !actors.contains(where: { $0.name == rules.entities[topic].name }), !(rule.companiesOnly && rules.entities[topic].kind == .regulator) {
                 let e = rules.entities[topic]
                 actors.insert(Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore), at: 0)

@@ -148,6 +148,11 @@ let classifier = Classifier(rules: shippedRules)
         let e = try #require(classifier.classify(title: "TSMC quarterly profit jumps 57%",
                                                  text: "The company, whose customers include Nvidia and Apple, expects first-quarter revenue of between $25.0 billion and $25.8 billion.", language: "en").first)
         #expect(e.actors.first?.name == "TSMC")
+        // A subject described rather than named is the article's company, too.
+        let described = try #require(classifier.classify(title: "SK Hynix verdient prächtig an KI-Speicher",
+            text: "Der südkoreanische Speicherhersteller, wichtigster Lieferant von HBM für Nvidias KI-Beschleuniger, meldete am Donnerstag einen Umsatz von 22,23 Billionen Won.",
+            language: "de").first)
+        #expect(described.actors.first?.name == "SK Hynix")
     }
 
     @Test func quantitiesInBothNumberFormats() {
