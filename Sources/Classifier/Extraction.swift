@@ -151,7 +151,9 @@ struct ArticleContext {
 
     /// The capitalised name (up to three words) right after a descriptor ("startup Black Forest
     /// Labs raised …"), with its offset in the sentence; nil when a lower-case word follows.
-    func name(after d: Found, in range: Range<Int>) -> (text: String, start: Int)? {
+    /// `stops`: where trigger and cue words start; a Title-Case headline's verb ends the name
+    /// ("AI Startup Lumora Raises $120 Million").
+    func name(after d: Found, in range: Range<Int>, stops: [Int]) -> (text: String, start: Int)? {
         let sentence = body[range]
         var k = sentence.startIndex + d.end
         // The descriptor may end inside a word ("Chip-Startup", "Drohnenhersteller").
@@ -170,7 +172,7 @@ struct ArticleContext {
             let ended = word.last.map { ",.;:!?)".contains($0) } ?? false
             word = String(word.drop { $0 == "(" }.reversed().drop { ",.;:!?)".contains($0) }.reversed())
             if word.hasSuffix("'s") || word.hasSuffix("’s") { word = String(word.dropLast(2)) }
-            guard capital, !word.isEmpty, !Self.notNames.contains(word) else { break }
+            guard capital, !word.isEmpty, !Self.notNames.contains(word), !stops.contains(k - sentence.startIndex) else { break }
             if start < 0 { start = k - sentence.startIndex }
             words.append(word)
             k = e
@@ -223,11 +225,14 @@ struct ArticleContext {
             case .boilerplate, .cut, .cutHeading: break
             }
         }
+        let stops = found.compactMap { f -> Int? in
+            switch f.kind { case .trigger, .veto, .cue: return f.start; default: return nil }
+        }
         // "Der südkoreanische Speicherhersteller, wichtigster Lieferant von HBM für Nvidia, meldete …":
         // a subject described, not named, is the article's company.
         let describesTheSubject = descriptors.contains { d in
             Self.startsWithDefiniteArticle(body[range]) && d.start <= Self.offsetOfWord(5, in: body[range])
-                && !names.contains { $0.start < d.start } && name(after: d, in: range) == nil
+                && !names.contains { $0.start < d.start } && name(after: d, in: range, stops: stops) == nil
         }
         let liveTriggers = triggers.filter { !vetoed.contains($0.rule) }
         guard !liveTriggers.isEmpty else { return [] }
@@ -347,7 +352,7 @@ struct ArticleContext {
             // "Das Münchner KI-Start-up Parloa sammelt 120 Millionen Dollar ein", "Nvidia-backed startup
             // Lumora raises …": a company the rules do not know (a known one is a mention already).
             for d in descriptors {
-                guard let name = self.name(after: d, in: range), clause.contains(name.start),
+                guard let name = self.name(after: d, in: range, stops: stops), clause.contains(name.start),
                       !accepted.contains(where: { $0.start <= name.start && name.start < $0.end }),
                       !actors.contains(where: { $0.name == name.text }) else { continue }
                 if actors.isEmpty { confidence -= 0.1 }

@@ -325,6 +325,9 @@ let classifier = Classifier(rules: shippedRules)
         let backed = try #require(classifier.classify(title: "", text: "Nvidia-backed startup Lumora Robotics raises $80 million", language: "en").first)
         #expect(backed.actors.map(\.name).contains("Lumora Robotics"))
         #expect(classifier.classify(title: "", text: "The startup, founded in 2021, raised $50 million.", language: "en").isEmpty)
+        // In a Title-Case headline the verb ends the name.
+        let headline = try #require(classifier.classify(title: "AI Startup Lumora Raises $120 Million To Expand", text: "", language: "en").first)
+        #expect(headline.actors.map(\.name) == ["Lumora"])
     }
 
     @Test func exportLicencesCarryTheirChipCount() throws {
