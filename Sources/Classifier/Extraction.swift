@@ -124,6 +124,16 @@ struct ArticleContext {
         return found.sorted { $0.start < $1.start }
     }
 
+    static let sayingVerbs: [[UInt8]] = ["said", "says", "sagte", "erklärte", "teilte"].map { Array($0.utf8) }
+
+    /// Whether the word after offset `end` of the sentence is "said", "sagte" and the like.
+    static func isFollowedBySaying(_ sentence: ArraySlice<UInt8>, at end: Int) -> Bool {
+        var k = sentence.startIndex + end
+        while k < sentence.endIndex && sentence[k] == 0x20 { k += 1 }
+        return sayingVerbs.contains { v in sentence.endIndex - k >= v.count && sentence[k..<(k + v.count)].elementsEqual(v)
+            && (k + v.count == sentence.endIndex || !FoldedText.isWordByte(sentence[k + v.count])) }
+    }
+
     static let definiteArticles: [[UInt8]] = ["the ", "der ", "die ", "das "].map { Array($0.utf8) }
 
     static func startsWithDefiniteArticle(_ sentence: ArraySlice<UInt8>) -> Bool {
@@ -309,6 +319,12 @@ struct ArticleContext {
                 mentions.append(m)
             }
             if rule.companiesOnly { mentions.removeAll { rules.entities[$0.entity].kind == .regulator } }
+            // "Intel plans to spend more than $100 billion …, the Commerce Department said": an
+            // authority that only tells the news is its source (in export controls it acts).
+            if rule.type != .exportControl {
+                let sources = mentions.filter { rules.entities[$0.entity].kind == .regulator && Self.isFollowedBySaying(body[range], at: $0.found.end) }
+                if sources.count < mentions.count { mentions.removeAll { m in sources.contains { $0.found.start == m.found.start } } }
+            }
             // A country that restricts exports ("China bans …") acts through its government: name
             // both. A country after the trigger ("… exports to China") is where goods go.
             let governments = rule.type == .exportControl

@@ -330,6 +330,12 @@ let classifier = Classifier(rules: shippedRules)
         #expect(headline.actors.map(\.name) == ["Lumora"])
     }
 
+    @Test func anAuthorityThatOnlyTellsTheNewsIsItsSource() throws {
+        let e = try #require(classifier.classify(title: "", text: "Intel plans to spend more than $100 billion over five years on chip factories in Arizona and Ohio, the Commerce Department said.", language: "en").first)
+        #expect(e.type == .fabInvestment)
+        #expect(e.actors.map(\.name) == ["Intel"])
+    }
+
     @Test func exportLicencesCarryTheirChipCount() throws {
         let e = try #require(classifier.classify(title: "", text: "Microsoft said the U.S. Commerce Department approved licences allowing it to ship Nvidia chips to the United Arab Emirates, equal to the computing power of 60,400 A100 chips.", language: "en").first)
         #expect(e.type == .exportControl)
