@@ -262,10 +262,22 @@ struct AmountReader {
     /// "at $23.28 per share", "je Aktie", "pro Stück".
     static let perUnit: Set<String> = ["per", "a", "je", "pro"]
     static let priceUnits: Set<String> = ["share", "aktie", "unit", "stuck", "chip", "gpu", "hour", "stunde"]
-    /// Words for revenue and for profit, matched as word endings ("Quartalsumsatz", "Nettogewinn").
-    static let revenueWords = ["revenue", "revenues", "sales", "umsatz", "umsatze", "erlos", "erlose", "einnahmen", "turnover"]
-    static let profitWords = ["profit", "profits", "gewinn", "income", "earnings", "ebit", "ebitda", "uberschuss", "loss", "losses",
-                              "verlust", "charge", "charges", "abschreibung", "abschreibungen", "belastung", "cashflow", "margin", "marge"]
+    /// Words for revenue (false) and for profit (true); German ones also end compounds
+    /// ("Quartalsumsatz", "Nettogewinn").
+    static let revenueOrProfit: [String: Bool] = [
+        "revenue": false, "revenues": false, "sales": false, "turnover": false, "umsatz": false, "umsatze": false, "erlos": false,
+        "erlose": false, "einnahmen": false,
+        "profit": true, "profits": true, "income": true, "earnings": true, "ebit": true, "ebitda": true, "loss": true, "losses": true,
+        "charge": true, "charges": true, "cashflow": true, "margin": true, "gewinn": true, "uberschuss": true, "verlust": true,
+        "abschreibung": true, "abschreibungen": true, "belastung": true, "marge": true,
+    ]
+    static let compoundEnds: [(String, Bool)] = [("umsatz", false), ("erlos", false), ("gewinn", true), ("verlust", true), ("uberschuss", true)]
+
+    static func profitOrRevenue(_ word: String) -> Bool? {
+        if let kind = revenueOrProfit[word] { return kind }
+        guard word.utf8.count > 7 else { return nil }
+        return compoundEnds.first { word.hasSuffix($0.0) }?.1
+    }
     /// "a deal valued at $49 billion": the price of the deal, not a company's valuation.
     static let dealNouns: Set<String> = ["deal", "contract", "agreement", "transaction", "order", "purchase", "acquisition", "takeover",
                                          "vertrag", "auftrag", "transaktion", "vereinbarung", "ubernahme", "kauf"]
@@ -351,11 +363,10 @@ struct AmountReader {
                 || (j < tokens.count && Self.valuationAfter.contains(tokens[j].bare))
             let unitPrice = j + 1 < tokens.count && Self.perUnit.contains(tokens[j].bare) && Self.priceUnits.contains(tokens[j + 1].bare)
             // The nearest of "revenue"/"Umsatz" or "profit"/"Gewinn" before the figure says which it is.
-            let profit = context.reversed().lazy.compactMap { t -> Bool? in
-                if Self.revenueWords.contains(where: { t.bare.hasSuffix($0) }) { return false }
-                if Self.profitWords.contains(where: { t.bare.hasSuffix($0) }) { return true }
-                return nil
-            }.first ?? false
+            var profit = false
+            for t in context.reversed() where t.kind == .word {
+                if let isProfit = Self.profitOrRevenue(t.bare) { profit = isProfit; break }
+            }
             // "9.1 trillion won ($6.78 billion)": the bracket converts the figure before it.
             let converts = first > 0 && tokens[first - 1].folded == "(" && found.last.map { $0.end + 2 >= tokens[first - 1].start } == true
             let comparison = (j + 1 < tokens.count && Self.comparatives.contains(tokens[j].bare) && Self.than.contains(tokens[j + 1].bare))

@@ -2,7 +2,7 @@ import TrackerModel
 
 /// The per-sentence work of one article: which rules fire, with which actors, amounts,
 /// quantities and status, and why.
-struct ArticleContext {
+final class ArticleContext {
     let classifier: Classifier
     let sentences: [Range<Int>]
     let perSentence: [[Classifier.Hit]]
@@ -240,7 +240,7 @@ struct ArticleContext {
         }
         // "Der südkoreanische Speicherhersteller, wichtigster Lieferant von HBM für Nvidia, meldete …":
         // a subject described, not named, is the article's company.
-        let describesTheSubject = descriptors.contains { d in
+        lazy var describesTheSubject = descriptors.contains { d in
             Self.startsWithDefiniteArticle(body[range]) && d.start <= Self.offsetOfWord(5, in: body[range])
                 && !names.contains { $0.start < d.start } && name(after: d, in: range, stops: stops) == nil
         }
@@ -353,7 +353,7 @@ struct ArticleContext {
             // chips, nobody is buying anything.
             if rule.type == .gpuPurchase, !actors.isEmpty,
                actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) { continue }
-            if rule.type == .productLaunch && actors.isEmpty, let maker = productMentions.lazy.compactMap({ rules.products[$0.product].vendor }).first,
+            if rule.type == .productLaunch && actors.isEmpty, let maker = productMentions.lazy.compactMap({ self.rules.products[$0.product].vendor }).first,
                let e = classifier.entityIndex[maker].map({ rules.entities[$0] }) {
                 // "Trainium3 soll Ende 2025 verfügbar sein": a chip is launched by its maker.
                 actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
