@@ -298,9 +298,15 @@ final class ArticleContext {
         /// by another rule's trigger is that event's, not this one's.
         func ownedByOtherTrigger(_ start: Int, _ end: Int, trigger: Found, rule: Int) -> Bool {
             func gap(_ f: Found) -> Int { f.end <= start ? start - f.end : max(0, f.start - end) }
-            let (from, to) = trigger.end <= start ? (trigger.end, start) : (end, trigger.start)
-            guard from < to, body[(range.lowerBound + from)..<(range.lowerBound + to)].contains(where: { $0 == 0x2C || $0 == 0x3B }) else { return false }
-            return liveTriggers.contains { $0.rule != rule && rules.rules[$0.rule].type != rules.rules[rule].type && gap($0.found) < gap(trigger) }
+            // Whether a comma or semicolon stands between the figure and `f`.
+            func separated(_ f: Found) -> Bool {
+                let (from, to) = f.end <= start ? (f.end, start) : (end, f.start)
+                return from < to && body[(range.lowerBound + from)..<(range.lowerBound + to)].contains { $0 == 0x2C || $0 == 0x3B }
+            }
+            guard separated(trigger) else { return false }
+            return liveTriggers.contains {
+                $0.rule != rule && rules.rules[$0.rule].type != rules.rules[rule].type && (!separated($0.found) || gap($0.found) < gap(trigger))
+            }
         }
         var events: [Event] = []
         for (r, trigger, clause) in live {
