@@ -18,7 +18,7 @@ struct AmountReader {
         /// A price per share or unit ("at $23.28 per share"): not the sum either.
         var isUnitPrice = false
         /// Told as a profit, loss or charge ("der operative Gewinn stieg auf 9,21 Billionen Won"),
-        /// not as revenue: not a results event's figure.
+        /// not as revenue: a results event takes it only when the sentence names no revenue.
         var isProfit = false
     }
 

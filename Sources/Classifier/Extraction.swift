@@ -294,8 +294,9 @@ final class ArticleContext {
             return classifier.amounts.quantities(in: figures, language: language, productAt: { starts[$0] })
         }()
         let vendors = productMentions.compactMap { rules.products[$0.product].vendor }
-        /// "TI's $60 billion fab pledge, Qualcomm buys Alphawave": past a comma, a figure right
-        /// by another rule's trigger is that event's, not this one's.
+        /// "TI's $60 billion fab pledge, Qualcomm buys Alphawave", "to buy Celestial AI for up to
+        /// $5.5 billion; forecasts revenue …": a figure that a comma or semicolon parts from this
+        /// trigger belongs to another event's trigger in its own clause, or nearer to it.
         func ownedByOtherTrigger(_ start: Int, _ end: Int, trigger: Found, rule: Int) -> Bool {
             func gap(_ f: Found) -> Int { f.end <= start ? start - f.end : max(0, f.start - end) }
             // Whether a comma or semicolon stands between the figure and `f`.
@@ -407,7 +408,7 @@ final class ArticleContext {
                     amount = best.value
                     spans.append(Span(start: best.start, end: best.end, label: "amount"))
                 } else if !all.isEmpty {
-                    why("no amount is the sum itself (valuations, differences, prices per share, profits are not)")
+                    why("no amount is the sum itself (valuations, differences, prices per share and other events' figures are not)")
                 }
             }
             let isHistory = background != nil || pastYear != nil
