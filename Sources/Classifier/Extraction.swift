@@ -356,10 +356,6 @@ final class ArticleContext {
                 }
                 return Actor(name: e.name, ticker: e.ticker, role: role)
             }
-            // "Neoclouds rent out Nvidia GPUs": when the only company named is the maker of the
-            // chips, nobody is buying anything.
-            if rule.type == .gpuPurchase, !actors.isEmpty,
-               actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) { continue }
             if rule.type == .productLaunch && actors.isEmpty, let maker = productMentions.lazy.compactMap({ self.rules.products[$0.product].vendor }).first,
                let e = classifier.entityIndex[maker].map({ rules.entities[$0] }) {
                 // "Trainium3 soll Ende 2025 verfügbar sein": a chip is launched by its maker.
@@ -381,6 +377,18 @@ final class ArticleContext {
                 if actors.isEmpty { confidence -= 0.1 }
                 actors.append(Actor(name: name.text, ticker: nil, role: name.start < trigger.start ? roleBefore : roleAfter))
                 why("actor \(name.text): a name after \"\(classifier.phrases[d.phrase].text)\" (not in Rules/entities)")
+            }
+            // "Neoclouds rent out Nvidia GPUs": when the only company named is the maker of the
+            // chips, nobody is buying anything, unless the sentence counts chips for the article's
+            // company ("Das Rechenzentrum soll mit 10.000 Nvidia-GPUs ausgestattet werden").
+            if rule.type == .gpuPurchase, !actors.isEmpty,
+               actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
+                guard let topic = topicActor, !vendors.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
+                      allQuantities.contains(where: { clause.contains($0.start) }) else { continue }
+                let e = rules.entities[topic]
+                actors.insert(Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore), at: 0)
+                confidence -= 0.15
+                why("actor \(e.name) taken from the article's headline and lead (the sentence names only the chips' maker)")
             }
             if actors.isEmpty {
                 // Borrow the article's company only where the sentence plausibly continues its

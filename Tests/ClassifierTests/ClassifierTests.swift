@@ -336,6 +336,16 @@ let classifier = Classifier(rules: shippedRules)
         #expect(e.actors.map(\.name) == ["Intel"])
     }
 
+    @Test func chipsCountedForTheArticlesCompanyAreItsPurchase() throws {
+        let counted = try #require(classifier.classify(title: "Deutsche Telekom baut KI-Cloud in München",
+            text: "Das Rechenzentrum soll mit 10.000 H100-Grafikprozessoren von Nvidia ausgestattet werden.", language: "de").first)
+        #expect(counted.type == .gpuPurchase)
+        #expect(counted.actors.map(\.name) == ["Deutsche Telekom", "Nvidia"])
+        // Without a count, the chips' maker alone buys nothing.
+        #expect(classifier.classify(title: "Deutsche Telekom baut KI-Cloud in München",
+            text: "Die Telekom nennt keine Details.\nNeoclouds vermieten H100-Grafikprozessoren von Nvidia an Start-ups.", language: "de").isEmpty)
+    }
+
     @Test func exportLicencesCarryTheirChipCount() throws {
         let e = try #require(classifier.classify(title: "", text: "Microsoft said the U.S. Commerce Department approved licences allowing it to ship Nvidia chips to the United Arab Emirates, equal to the computing power of 60,400 A100 chips.", language: "en").first)
         #expect(e.type == .exportControl)
