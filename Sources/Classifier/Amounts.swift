@@ -257,7 +257,8 @@ struct AmountReader {
     static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["at", "least"], ["mindestens"], ["upwards", "of"]]
     /// Words before a figure that make it what a company is worth. German "im Wert von" and
     /// English "a value of" name what a deal is worth, so "wert" and "value" are not here.
-    static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "market"]
+    static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "market",
+                                              "firmenwert", "unternehmenswert"]
     static let percent: Set<String> = ["%", "percent", "per", "prozent"]
     /// "at $23.28 per share", "je Aktie", "pro Stück".
     static let perUnit: Set<String> = ["per", "a", "je", "pro"]
@@ -359,7 +360,9 @@ struct AmountReader {
             let context = tokens[contextStart..<first]
             // "at a valuation of $157 billion", "Die Bewertung nach der Finanzierung (post-money) liegt
             // bei 11,7 Milliarden Euro" or "at a $500 billion valuation".
-            let valuation = (context.contains { Self.valuationWords.contains($0.folded) } && !context.contains { Self.dealNouns.contains($0.folded) })
+            // "would put xAI's value at about $24 billion": a value *at* a figure is a valuation.
+            let valueAt = zip(context, context.dropFirst()).contains { $0.bare == "value" && $1.bare == "at" }
+            let valuation = ((context.contains { Self.valuationWords.contains($0.folded) } || valueAt) && !context.contains { Self.dealNouns.contains($0.folded) })
                 || (j < tokens.count && Self.valuationAfter.contains(tokens[j].bare))
             let unitPrice = j + 1 < tokens.count && Self.perUnit.contains(tokens[j].bare) && Self.priceUnits.contains(tokens[j + 1].bare)
             // The nearest of "revenue"/"Umsatz" or "profit"/"Gewinn" before the figure says which it is.

@@ -131,6 +131,8 @@ let classifier = Classifier(rules: shippedRules)
         #expect(postMoney.map(\.isValuation) == [true])
         let round = classifier.amounts.amounts(in: "OpenAI, valued at $157 billion after its last round, raised $6.6 billion from investors.", language: "en")
         #expect(round.map(\.isValuation) == [true, false])
+        let valueAt = classifier.amounts.amounts(in: "The pre-money valuation was $18 billion, which would put xAI's value at about $24 billion after the new money.", language: "en")
+        #expect(valueAt.map(\.isValuation) == [true, true])
     }
 
     @Test func pricesPerShareAndProfitsAreNotTheSum() throws {
