@@ -444,8 +444,14 @@ public struct Classifier: Sendable {
             var merged = winner
             for a in loser.actors where !merged.actors.contains(where: { $0.name == a.name }) { merged.actors.append(a) }
             // A headline's figure is the news ("Anthropic raises $13 billion"); later sentences
-            // elaborate or look back ("…, when Anthropic raised $3.5 billion").
-            merged.amount = out[k].headline && out[k].event.amount != nil ? out[k].event.amount : merged.amount ?? loser.amount
+            // elaborate or look back ("…, when Anthropic raised $3.5 billion"), unless they tell the
+            // same sum more exactly ("Intel gets $7.86 billion", then "up to $7.86 billion").
+            let told = merged.amount ?? loser.amount
+            if out[k].headline, let headline = out[k].event.amount {
+                merged.amount = told.map { $0.sharesAFigure(with: headline) && $0.detail > headline.detail } == true ? told : headline
+            } else {
+                merged.amount = told
+            }
             merged.quantity = merged.quantity ?? loser.quantity
             // "Nvidia liefert 18.000 KI-Chips" then "18,000 GB300 chips": the same count, told precisely.
             if let q = merged.quantity, q.unit == "GPU", let other = loser.quantity, other.value == q.value, other.unit != "GPU" {
@@ -463,6 +469,16 @@ public struct Classifier: Sendable {
 }
 
 extension Money {
+    /// How much a figure says beyond one number: 2 for a range, 1 for a bound ("up to"), 0 for a point.
+    var detail: Int { min != nil && max != nil ? (min == max ? 0 : 2) : 1 }
+
+    /// Whether an end of one is an end of the other (within 1 %): "$7.86 billion" and "up to $7.86 billion".
+    func sharesAFigure(with other: Money) -> Bool {
+        currency == other.currency && [min, max].compactMap { $0 }.contains { a in
+            [other.min, other.max].compactMap { $0 }.contains { abs(a - $0) <= 0.01 * Swift.max(a, $0) }
+        }
+    }
+
     /// Whether two sums may be the same one told twice: another currency (a conversion) or
     /// ranges that meet within 5 % ("$6.6bn" and "$6.57 billion", "up to $19.4bn" and "$17.4bn").
     func roughlyOverlaps(_ other: Money) -> Bool {

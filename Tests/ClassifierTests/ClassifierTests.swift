@@ -297,6 +297,10 @@ let classifier = Classifier(rules: shippedRules)
         let round = classifier.classify(title: "Anthropic raises $13 billion at $183 billion valuation",
                                         text: "The round values the startup at $183 billion. Anthropic raised $13 billion from investors led by Iconiq.", language: "en")
         #expect(round.map(\.amount) == [Money(min: 1.3e10, max: 1.3e10, currency: "USD")])
+        // The same sum told more exactly after the headline ("up to") is the better telling.
+        let grant = classifier.classify(title: "Intel gets $7.86 billion in CHIPS Act funding",
+                                        text: "The U.S. Commerce Department has finalized up to $7.86 billion in direct funding for Intel under the CHIPS and Science Act.", language: "en")
+        #expect(grant.map(\.amount) == [Money(min: nil, max: 7.86e9, currency: "USD")])
         // A quarter's revenue and the next year's guidance are two figures an analyst tracks.
         let results = classifier.classify(title: "", text: "Oracle quarterly revenue rose 12% to $14.9 billion.\nThe company said it expects revenue of $18 billion in the current fiscal year.", language: "en")
         #expect(results.filter { $0.type == .earningsGuidance }.map(\.amount?.max) == [1.49e10, 1.8e10])
