@@ -124,6 +124,9 @@ final class ArticleContext {
         return found.sorted { $0.start < $1.start }
     }
 
+    /// " – ", " — ", " - ": a dash between spaces parts two clauses.
+    static let spacedDashes: [[UInt8]] = [" – ", " — ", " - "].map { Array($0.utf8) }
+
     static let sayingVerbs: [[UInt8]] = ["said", "says", "sagte", "erklärte", "teilte"].map { Array($0.utf8) }
 
     /// Whether the word after offset `end` of the sentence is "said", "sagte" and the like.
@@ -299,10 +302,16 @@ final class ArticleContext {
         /// trigger belongs to another event's trigger in its own clause, or nearer to it.
         func ownedByOtherTrigger(_ start: Int, _ end: Int, trigger: Found, rule: Int) -> Bool {
             func gap(_ f: Found) -> Int { f.end <= start ? start - f.end : max(0, f.start - end) }
-            // Whether a comma or semicolon stands between the figure and `f`.
+            // Whether a comma, a semicolon or a dash between spaces (two stories in one headline:
+            // "Rumble übernimmt Northern Data – Tether sagt GPU-Aufträge … zu") stands between the
+            // figure and `f`.
             func separated(_ f: Found) -> Bool {
                 let (from, to) = f.end <= start ? (f.end, start) : (end, f.start)
-                return from < to && body[(range.lowerBound + from)..<(range.lowerBound + to)].contains { $0 == 0x2C || $0 == 0x3B }
+                guard from < to else { return false }
+                let between = body[(range.lowerBound + from)..<(range.lowerBound + to)]
+                return between.contains { $0 == 0x2C || $0 == 0x3B } || Self.spacedDashes.contains { d in
+                    between.indices.contains { k in k + d.count <= between.endIndex && between[k..<(k + d.count)].elementsEqual(d) }
+                }
             }
             guard separated(trigger) else { return false }
             return liveTriggers.contains {

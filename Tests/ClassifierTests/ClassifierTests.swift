@@ -135,6 +135,13 @@ let classifier = Classifier(rules: shippedRules)
         #expect(valueAt.map(\.isValuation) == [true, true])
     }
 
+    @Test func aFigureInAnotherStoryOfTheHeadlineIsNotTheEventsAmount() throws {
+        // Two stories joined by a dash: the figure belongs to the second one.
+        let takeover = try #require(classifier.classify(title: "", text: "Rumble übernimmt Northern Data – Tether sagt GPU-Aufträge über 150 Millionen Dollar zu", language: "de")
+            .first { $0.type == .acquisition })
+        #expect(takeover.amount == nil)
+    }
+
     @Test func pricesPerShareAndProfitsAreNotTheSum() throws {
         let stake = try #require(classifier.classify(title: "", text: "Nvidia will purchase Intel common stock at $23.28 per share, a $5 billion investment.", language: "en").first)
         #expect(stake.amount == Money(min: 5e9, max: 5e9, currency: "USD"))
