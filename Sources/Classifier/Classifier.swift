@@ -33,13 +33,10 @@ public struct Classifier: Sendable {
         case cutHeading
     }
 
+    /// A rule phrase; its parts (pattern ids, in order) are in `partList`.
     struct Phrase: Sendable {
         var kind: PhraseKind
         var language: String?   // nil: any language
-        var parts: [Int]        // pattern ids, in order
-        /// `adjacent[k]`: part k+1 must be in the word right after part k's word (a `*` inside
-        /// a pattern: "neuen *vorstand", "chip* for"); otherwise anywhere later (" ... ").
-        var adjacent: [Bool]
         var text: String
     }
 
@@ -64,14 +61,14 @@ public struct Classifier: Sendable {
     /// The phrases that pattern i begins: `leadPhrases[leadStart[i]..<leadStart[i+1]]`.
     let leadStart: [Int32]
     let leadPhrases: [Int32]
-    /// Flat copies of each phrase's kind and parts: the parts of phrase p are
-    /// `partList[partStart[p]..<partStart[p+1]]`; `partAdjoins[j]` says part j must be in the
-    /// word right after part j-1's (copying a `Phrase` per hit costs more than the search).
+    /// Each phrase's kind (a flat copy: copying a `Phrase` per hit costs more than the search)
+    /// and parts: the parts of phrase p are `partList[partStart[p]..<partStart[p+1]]`;
+    /// `partAdjoins[j]` says part j must be in the word right after part j-1's (a `*` inside a
+    /// pattern: "neuen *vorstand", "chip* for"), otherwise it may come anywhere later (" ... ").
     let phraseKind: [PhraseKind]
     let partStart: [Int32]
     let partList: [Int32]
     let partAdjoins: [Bool]
-    let phraseHasAdjacency: [Bool]
     let phraseLanguage: [String?]
     /// For each language the rules know: which phrases apply to it (computed once).
     let languageMasks: [String: [Bool]]
@@ -88,6 +85,7 @@ public struct Classifier: Sendable {
     public init(rules: RuleSet) {
         self.rules = rules
         var phrases: [Phrase] = []
+        var partStart: [Int32] = [0], partList: [Int32] = [], partAdjoins: [Bool] = []
         var patterns: [Pattern] = []
         var index: [String: Int] = [:]
 
@@ -116,7 +114,10 @@ public struct Classifier: Sendable {
                 }
             }
             guard !parts.isEmpty else { return }
-            phrases.append(Phrase(kind: kind, language: language == "any" ? nil : language, parts: parts, adjacent: adjacent, text: text))
+            phrases.append(Phrase(kind: kind, language: language == "any" ? nil : language, text: text))
+            partList += parts.map(Int32.init)
+            partAdjoins += [false] + adjacent
+            partStart.append(Int32(partList.count))
             for (k, p) in parts.enumerated() { patterns[p].uses.append((phrases.count - 1, k)) }
         }
 
@@ -165,17 +166,9 @@ public struct Classifier: Sendable {
         self.leadStart = leadStart
         self.leadPhrases = leadPhrases
         phraseKind = phrases.map(\.kind)
-        var partStart: [Int32] = [], partList: [Int32] = [], partAdjoins: [Bool] = []
-        for p in phrases {
-            partStart.append(Int32(partList.count))
-            partList += p.parts.map(Int32.init)
-            partAdjoins += [false] + p.adjacent
-        }
-        partStart.append(Int32(partList.count))
         self.partStart = partStart
         self.partList = partList
         self.partAdjoins = partAdjoins
-        phraseHasAdjacency = phrases.map { $0.adjacent.contains(true) }
         phraseLanguage = phrases.map(\.language)
         var masks: [String: [Bool]] = [:]
         for lang in Set(phrases.compactMap(\.language)) { masks[lang] = phrases.map { $0.language == nil || $0.language == lang } }

@@ -117,7 +117,7 @@ final class ArticleContext {
                         break
                     }
                     // Without adjacency a later start cannot complete where the earliest did not.
-                    if !c.phraseHasAdjacency[phrase] { break }
+                    if !c.partAdjoins[parts].contains(true) { break }
                 }
             }
         }
@@ -126,6 +126,14 @@ final class ArticleContext {
 
     /// " – ", " — ", " - ": a dash between spaces parts two clauses.
     static let spacedDashes: [[UInt8]] = [" – ", " — ", " - "].map { Array($0.utf8) }
+
+    /// Whether `text` holds a comma, a semicolon or a dash between spaces (two stories in one
+    /// headline: "Rumble übernimmt Northern Data – Tether sagt GPU-Aufträge … zu").
+    static func separatesClauses(_ text: ArraySlice<UInt8>) -> Bool {
+        text.contains { $0 == 0x2C || $0 == 0x3B } || spacedDashes.contains { d in
+            text.indices.contains { k in k + d.count <= text.endIndex && text[k..<(k + d.count)].elementsEqual(d) }
+        }
+    }
 
     static let sayingVerbs: [[UInt8]] = ["said", "says", "sagte", "erklärte", "teilte"].map { Array($0.utf8) }
 
@@ -156,7 +164,7 @@ final class ArticleContext {
     /// Words that start with a capital but name no company.
     static let notNames: Set<String> = [
         "The", "A", "An", "This", "That", "Its", "It", "In", "On", "At", "For", "With", "And", "Of", "To", "By", "As", "AI", "CEO",
-        "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Im", "In", "Mit", "Für", "Von", "Aus", "Bei", "Und", "Zu", "Zum", "Zur", "KI",
+        "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Im", "Mit", "Für", "Von", "Aus", "Bei", "Und", "Zu", "Zum", "Zur", "KI",
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
         "Januar", "Februar", "März", "Mai", "Juni", "Juli", "Oktober", "Dezember", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag",
@@ -302,16 +310,10 @@ final class ArticleContext {
         /// trigger belongs to another event's trigger in its own clause, or nearer to it.
         func ownedByOtherTrigger(_ start: Int, _ end: Int, trigger: Found, rule: Int) -> Bool {
             func gap(_ f: Found) -> Int { f.end <= start ? start - f.end : max(0, f.start - end) }
-            // Whether a comma, a semicolon or a dash between spaces (two stories in one headline:
-            // "Rumble übernimmt Northern Data – Tether sagt GPU-Aufträge … zu") stands between the
-            // figure and `f`.
+            // Whether a clause separator stands between the figure and `f`.
             func separated(_ f: Found) -> Bool {
                 let (from, to) = f.end <= start ? (f.end, start) : (end, f.start)
-                guard from < to else { return false }
-                let between = body[(range.lowerBound + from)..<(range.lowerBound + to)]
-                return between.contains { $0 == 0x2C || $0 == 0x3B } || Self.spacedDashes.contains { d in
-                    between.indices.contains { k in k + d.count <= between.endIndex && between[k..<(k + d.count)].elementsEqual(d) }
-                }
+                return from < to && Self.separatesClauses(body[(range.lowerBound + from)..<(range.lowerBound + to)])
             }
             guard separated(trigger) else { return false }
             return liveTriggers.contains {
@@ -363,18 +365,18 @@ final class ArticleContext {
                     default: role = rule.roleAfter
                     }
                 }
-                return Actor(name: e.name, ticker: e.ticker, role: role)
+                return e.actor(role)
             }
             if rule.type == .productLaunch && actors.isEmpty, let maker = productMentions.lazy.compactMap({ self.rules.products[$0.product].vendor }).first,
                let e = classifier.entityIndex[maker].map({ rules.entities[$0] }) {
                 // "Trainium3 soll Ende 2025 verfügbar sein": a chip is launched by its maker.
-                actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
+                actors = [e.actor(rule.roleBefore)]
                 why("actor \(e.name): the maker of the product")
             }
             if subjectRefersBack || describesTheSubject, !actors.isEmpty, let topic = topicActor, rule.type != .exportControl,
                !actors.contains(where: { $0.name == rules.entities[topic].name }), !(rule.companiesOnly && rules.entities[topic].kind == .regulator) {
                 let e = rules.entities[topic]
-                actors.insert(Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore), at: 0)
+                actors.insert(e.actor(rule.roleBefore), at: 0)
                 why("actor \(e.name): the sentence's subject refers back to the article's company")
             }
             // "Das Münchner KI-Start-up Parloa sammelt 120 Millionen Dollar ein", "Nvidia-backed startup
@@ -395,7 +397,7 @@ final class ArticleContext {
                 guard let topic = topicActor, !vendors.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
                       allQuantities.contains(where: { clause.contains($0.start) }) else { continue }
                 let e = rules.entities[topic]
-                actors.insert(Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore), at: 0)
+                actors.insert(e.actor(rule.roleBefore), at: 0)
                 confidence -= 0.15
                 why("actor \(e.name) taken from the article's headline and lead (the sentence names only the chips' maker)")
             }
@@ -407,7 +409,7 @@ final class ArticleContext {
                 guard let topic = topicActor, i <= 3 || hasFigure || refersBack,
                       !(rule.companiesOnly && rules.entities[topic].kind == .regulator) else { continue }
                 let e = rules.entities[topic]
-                actors = [Actor(name: e.name, ticker: e.ticker, role: rule.roleBefore)]
+                actors = [e.actor(rule.roleBefore)]
                 confidence -= 0.15
                 borrowedActor = true
                 why("actor \(e.name) taken from the article's headline and lead (the sentence names none)")
@@ -521,11 +523,15 @@ final class ArticleContext {
             let cue = cues.first { c in
                 guard c.0 == s else { return false }
                 guard s == .planned, c.1.start > trigger.end, !planAnywhere else { return true }
-                let between = sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)]
-                return !between.contains { $0 == 0x2C || $0 == 0x3B }
+                return !Self.separatesClauses(sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)])
             }
             if let cue { return (s, cue.1) }
         }
         return (.confirmed, nil)
     }
+}
+
+extension EntityDefinition {
+    /// The entity as an event's actor with `role`.
+    func actor(_ role: String) -> Actor { Actor(name: name, ticker: ticker, role: role) }
 }
