@@ -262,7 +262,7 @@ struct AmountReader {
     static let percent: Set<String> = ["%", "percent", "per", "prozent"]
     /// "at $23.28 per share", "je Aktie", "pro Stück".
     static let perUnit: Set<String> = ["per", "a", "je", "pro"]
-    static let priceUnits: Set<String> = ["share", "aktie", "unit", "stuck", "chip", "gpu", "hour", "stunde"]
+    static let priceUnits: Set<String> = ["share", "aktie", "stammaktie", "vorzugsaktie", "unit", "stuck", "chip", "gpu", "hour", "stunde"]
     /// Words for revenue (false) and for profit (true); German ones also end compounds
     /// ("Quartalsumsatz", "Nettogewinn").
     static let revenueOrProfit: [String: Bool] = [
@@ -364,7 +364,9 @@ struct AmountReader {
             let valueAt = zip(context, context.dropFirst()).contains { $0.bare == "value" && $1.bare == "at" }
             let valuation = ((context.contains { Self.valuationWords.contains($0.folded) } || valueAt) && !context.contains { Self.dealNouns.contains($0.folded) })
                 || (j < tokens.count && Self.valuationAfter.contains(tokens[j].bare))
-            let unitPrice = j + 1 < tokens.count && Self.perUnit.contains(tokens[j].bare) && Self.priceUnits.contains(tokens[j + 1].bare)
+            // "per share", "per common share", "je Stammaktie", "apiece".
+            let unitPrice = (j < tokens.count && tokens[j].bare == "apiece") || (j + 1 < tokens.count && Self.perUnit.contains(tokens[j].bare)
+                && (Self.priceUnits.contains(tokens[j + 1].bare) || (j + 2 < tokens.count && Self.priceUnits.contains(tokens[j + 2].bare))))
             // The nearest of "revenue"/"Umsatz" or "profit"/"Gewinn" before the figure says which it is.
             var profit = false
             for t in context.reversed() where t.kind == .word {

@@ -15,6 +15,8 @@ public struct Classifier: Sendable {
         case product(Int)
         case trigger(Int)   // rule index
         case veto(Int)      // rule index
+        /// Tells the sum of an event of the rule's type told elsewhere ("the purchase price").
+        case price(Int)     // rule index
         case cue(EventStatus)
         /// Marks a sentence as history ("since 2019", "hatte … erhalten"): its figures are not the news.
         case background
@@ -74,6 +76,8 @@ public struct Classifier: Sendable {
     let languageMasks: [String: [Bool]]
     /// Patterns that are part of some trigger: an article without one yields nothing.
     let isTriggerPart: [Bool]
+    /// Patterns that are part of a price phrase.
+    let isPricePart: [Bool]
     /// Patterns that are part of a trigger of a `topic_only` rule.
     let isTopicTriggerPart: [Bool]
     /// Per pattern: the boilerplate or cut phrase it starts, or -1.
@@ -132,6 +136,7 @@ public struct Classifier: Sendable {
         for (i, r) in rules.rules.enumerated() {
             for (lang, list) in r.triggers { for t in list { add(t, .trigger(i), lang) } }
             for (lang, list) in r.vetoes { for t in list { add(t, .veto(i), lang) } }
+            for (lang, list) in r.prices { for t in list { add(t, .price(i), lang) } }
         }
         for (status, perLanguage) in rules.lexicon.status {
             for (lang, list) in perLanguage { for t in list { add(t, .cue(status), lang) } }
@@ -174,6 +179,7 @@ public struct Classifier: Sendable {
         for lang in Set(phrases.compactMap(\.language)) { masks[lang] = phrases.map { $0.language == nil || $0.language == lang } }
         languageMasks = masks
         isTriggerPart = patterns.map { p in p.uses.contains { if case .trigger = phrases[$0.phrase].kind { return true } else { return false } } }
+        isPricePart = patterns.map { p in p.uses.contains { if case .price = phrases[$0.phrase].kind { return true } else { return false } } }
         isTopicTriggerPart = patterns.map { p in
             p.uses.contains { if case .trigger(let r) = phrases[$0.phrase].kind { return rules.rules[r].topicOnly } else { return false } }
         }
@@ -232,6 +238,15 @@ public struct Classifier: Sendable {
         var events: [(event: Event, sentence: Int)] = []
         for (i, range) in sentences.enumerated() where perSentence[i].contains(where: { isTriggerPart[$0.pattern] }) {
             events += context.events(in: i, range: range, language: lang).map { ($0, i) }
+        }
+        for (i, range) in sentences.enumerated() where perSentence[i].contains(where: { isPricePart[$0.pattern] }) {
+            // The latest event of a priced type up to here (this sentence's own, if it has one)
+            // takes the figure, unless it has a figure of its own.
+            guard let price = context.price(in: i, range: range, language: lang, nextTellsEvent: events.contains { $0.sentence == i + 1 }),
+                  let k = events.lastIndex(where: { $0.sentence <= i && price.types.contains($0.event.type) }),
+                  events[k].event.amount == nil else { continue }
+            events[k].event.amount = price.amount
+            if explain { events[k].event.reasons.append("amount \(Self.describe(price.amount)) from a later sentence: \(price.why)") }
         }
         return Self.merge(events)
     }

@@ -243,7 +243,7 @@ final class ArticleContext {
                 refersBack = true
                 // "The company, whose customers include Nvidia and Apple, expects …": the subject.
                 if f.start <= 4 { subjectRefersBack = true }
-            case .boilerplate, .cut, .cutHeading: break
+            case .price, .boilerplate, .cut, .cutHeading: break
             }
         }
         let stops = found.compactMap { f -> Int? in
@@ -453,7 +453,8 @@ final class ArticleContext {
             let product = productMentions.first.map { rules.products[$0.product].name }
             if rule.requires.contains(.product) && product == nil { continue }
 
-            let status = self.status(cues, trigger: trigger, sentence: body[range], planAnywhere: rule.type == .productLaunch)
+            let status = self.status(cues, trigger: trigger, sentence: body[range], planAnywhere: rule.type == .productLaunch,
+                                     hedgeInClause: rule.type == .earningsGuidance)
             let eventStatus = status.status
             if let cue = status.cue {
                 spans.append(Span(start: cue.start, end: cue.end, label: "status"))
@@ -475,6 +476,38 @@ final class ArticleContext {
                                 ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons))
         }
         return events
+    }
+
+    /// A sum told in a sentence of its own for an event told before it: a price phrase of some
+    /// rules ("Kaufpreis", "is paying") with a figure, or the phrase here and the figure in the
+    /// next sentence ("Den Kaufpreis nannte Nvidia nicht. Berichten zufolge beläuft er sich auf
+    /// rund 700 Millionen US-Dollar."), unless that sentence tells an event of its own (`nextTellsEvent`).
+    /// History, questions and the rules' vetoes tell no price.
+    func price(in i: Int, range: Range<Int>, language: String, nextTellsEvent: Bool) -> (types: Set<EventType>, amount: Money, why: String)? {
+        let found = phrasesFound(in: i, range: range)
+        var priced: [(rule: Int, found: Found)] = []
+        var vetoed: [Int] = []
+        for f in found {
+            switch f.kind {
+            case .price(let r): priced.append((r, f))
+            case .veto(let r): vetoed.append(r)
+            case .background: return nil
+            default: break
+            }
+        }
+        priced.removeAll { vetoed.contains($0.rule) }
+        guard let phrase = priced.first?.found, body[range].last != UInt8(ascii: "?"),
+              !quotations.contains(where: { $0.contains(range.lowerBound + phrase.start) }),
+              historyBefore.flatMap({ Self.earliestYear(in: body[range], before: $0) }) == nil else { return nil }
+        let types = Set(priced.map { rules.rules[$0.rule].type })
+        func sum(_ range: Range<Int>) -> Money? {
+            classifier.amounts.amounts(in: classifier.amounts.tokenize(Array(body[range])), language: language)
+                .first { !$0.isValuation && !$0.isComparison && !$0.isUnitPrice }?.value
+        }
+        let text = "\"\(classifier.phrases[phrase.phrase].text)\""
+        if let m = sum(range) { return (types, m, text) }
+        guard i + 1 < sentences.count, !nextTellsEvent, let m = sum(sentences[i + 1]) else { return nil }
+        return (types, m, text + " in the sentence before the figure")
     }
 
     /// Where a new clause with its own subject starts between two triggers: "; ", ", while ",
@@ -517,12 +550,16 @@ final class ArticleContext {
     /// haben eine Vereinbarung geschlossen, nach der Intel einen KI-Chip herstellen soll");
     /// hedges and denials speak for the whole sentence ("…, according to the report"). For
     /// launches a later clause usually dates the product ("kündigte die MI350 an, die 2025
-    /// erscheinen soll"), so there a plan anywhere counts (`planAnywhere`).
-    func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool) -> (status: EventStatus, cue: Found?) {
+    /// erscheinen soll"), so there a plan anywhere counts (`planAnywhere`). Results are the
+    /// company's own figures: a hedge in a later clause cites the estimates they are compared
+    /// with ("expects revenue of $37.5 billion, …, compared with analysts' average estimate of
+    /// $37.08 billion, according to LSEG data"), so there hedges too stay in their clause (`hedgeInClause`).
+    func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool, hedgeInClause: Bool) -> (status: EventStatus, cue: Found?) {
         for s in [EventStatus.denied, .rumor, .reported, .planned] {
             let cue = cues.first { c in
                 guard c.0 == s else { return false }
-                guard s == .planned, c.1.start > trigger.end, !planAnywhere else { return true }
+                let inClause = (s == .planned && !planAnywhere) || (s == .reported && hedgeInClause)
+                guard inClause, c.1.start > trigger.end else { return true }
                 return !Self.separatesClauses(sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)])
             }
             if let cue { return (s, cue.1) }

@@ -71,6 +71,10 @@ public struct EventRule: Sendable {
     public var falsePositives: [String]
     public var triggers: [String: [String]]
     public var vetoes: [String: [String]]
+    /// Phrases that tell this type's sum in a sentence without a trigger of its own ("Den
+    /// Kaufpreis nannte Nvidia nicht; Berichten zufolge sind es rund 700 Millionen Dollar"): the
+    /// figure is the amount of the article's latest such event, if that has none.
+    public var prices: [String: [String]]
     public var requires: Set<Slot>
     public var roleBefore: String
     public var roleAfter: String
@@ -229,7 +233,7 @@ public struct RuleSet: Sendable {
 
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String) throws -> EventRule {
         let f = try r.fields(node, allowed: ["id", "title", "description", "level", "tags", "falsepositives", "references", "status",
-                                            "triggers", "vetoes", "requires", "roles", "suppressed_by", "topic_only", "companies_only",
+                                            "triggers", "vetoes", "prices", "requires", "roles", "suppressed_by", "topic_only", "companies_only",
                                             "one_per_sentence", "confidence",
                                             "tests"], what: "an event rule")
         let id = try r.string(f["id"], "id")
@@ -239,7 +243,7 @@ public struct RuleSet: Sendable {
         guard id == fileName else { throw r.error(f["id"], "id '\(id)' must match the file name '\(fileName)'") }
         let triggers = try r.perLanguage(f["triggers"], "triggers")
         guard !triggers.values.joined().isEmpty else { throw r.error(f["triggers"] ?? node, "rule \(id) has no triggers") }
-        for (key, patterns) in [("triggers", triggers), ("vetoes", try r.perLanguage(f["vetoes"], "vetoes"))] {
+        for (key, patterns) in [("triggers", triggers), ("vetoes", try r.perLanguage(f["vetoes"], "vetoes")), ("prices", try r.perLanguage(f["prices"], "prices"))] {
             // `*` extends a word at its start or end; inside a word it would never match.
             for p in patterns.values.joined() {
                 for word in p.split(separator: " ") where word.dropFirst().dropLast().contains("*") {
@@ -284,7 +288,7 @@ public struct RuleSet: Sendable {
                          description: try r.optionalString(f["description"], "description") ?? "",
                          level: try r.optionalString(f["level"], "level") ?? "medium", tags: try r.strings(f["tags"], "tags"),
                          falsePositives: try r.strings(f["falsepositives"], "falsepositives"), triggers: triggers,
-                         vetoes: try r.perLanguage(f["vetoes"], "vetoes"), requires: requires, roleBefore: before, roleAfter: after, rolesSwappedFor: swapped,
+                         vetoes: try r.perLanguage(f["vetoes"], "vetoes"), prices: try r.perLanguage(f["prices"], "prices"), requires: requires, roleBefore: before, roleAfter: after, rolesSwappedFor: swapped,
                          suppressedBy: suppressed, topicOnly: try r.bool(f["topic_only"], "topic_only", default: false),
                          companiesOnly: try r.bool(f["companies_only"], "companies_only", default: false),
                          onePerSentence: try r.bool(f["one_per_sentence"], "one_per_sentence", default: false),

@@ -154,6 +154,33 @@ let classifier = Classifier(rules: shippedRules)
         #expect(results.amount == Money(min: 7.5e9, max: 7.5e9, currency: "EUR"))
     }
 
+    @Test func aPriceToldInASentenceOfItsOwnIsTheDealsAmount() throws {
+        // Headline: the deal; later: its price, in the same sentence as the phrase or the next one.
+        let run = try #require(classifier.classify(title: "Nvidia schließt Übernahme von Run:ai ab",
+                                                   text: "Den Kaufpreis nannte Nvidia nicht. Berichten zufolge beläuft er sich auf rund 700 Millionen US-Dollar. Run:ai wurde 2018 gegründet.",
+                                                   language: "de").first { $0.type == .acquisition })
+        #expect(run.amount == Money(min: 7e8, max: 7e8, currency: "USD"))
+        // A price per share, history, and a sum for an event that has one already are not it.
+        let perShare = try #require(classifier.classify(title: "Softbank kauft Aktien von Intel",
+                                                        text: "Wie beide Unternehmen mitteilten, zahlt Softbank 23 Dollar je Stammaktie.", language: "de").first)
+        #expect(perShare.amount == nil)
+        let history = try #require(classifier.classify(title: "Intel to sell 51% of Altera to Silver Lake", text: "Intel paid about $16.7 billion for Altera in 2015.",
+                                                       language: "en", published: Classifier.utc.date(from: DateComponents(year: 2025, month: 4, day: 14))).first)
+        #expect(history.amount == nil)
+        let own = try #require(classifier.classify(title: "AMD to buy ZT Systems for $4.9 billion", text: "AMD will pay $1 billion of it in stock.", language: "en").first)
+        #expect(own.amount == Money(min: 4.9e9, max: 4.9e9, currency: "USD"))
+    }
+
+    @Test func aHedgeInALaterClauseOfResultsCitesTheEstimates() throws {
+        let guidance = try #require(classifier.classify(title: "Nvidia forecasts fourth-quarter revenue above estimates",
+                                                        text: "The company expects revenue of $37.5 billion, plus or minus 2%, for the fourth quarter, compared with analysts' average estimate of $37.08 billion, according to LSEG data.",
+                                                        language: "en").first { $0.amount?.max == 3.75e10 })
+        #expect(guidance.status != .reported)
+        // A hedge in the trigger's own clause still makes it reported.
+        let hedged = try #require(classifier.classify(title: "", text: "According to people familiar with the matter, Micron expects revenue of $8.7 billion.", language: "en").first)
+        #expect(hedged.status == .reported)
+    }
+
     @Test func aSubjectThatRefersBackIsTheArticlesCompany() throws {
         let e = try #require(classifier.classify(title: "TSMC quarterly profit jumps 57%",
                                                  text: "The company, whose customers include Nvidia and Apple, expects first-quarter revenue of between $25.0 billion and $25.8 billion.", language: "en").first)
@@ -402,7 +429,7 @@ let classifier = Classifier(rules: shippedRules)
     }
 
     @Test func unknownFieldIsAnErrorWithFileAndLine() {
-        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "unknown field 'trigers' in an event rule (allowed: companies_only, confidence, description, falsepositives, id, level, one_per_sentence, references, requires, roles, status, suppressed_by, tags, tests, title, topic_only, triggers, vetoes)")) {
+        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "unknown field 'trigers' in an event rule (allowed: companies_only, confidence, description, falsepositives, id, level, one_per_sentence, prices, references, requires, roles, status, suppressed_by, tags, tests, title, topic_only, triggers, vetoes)")) {
             _ = try load(event: "id: funding_round\ntriggers: {en: [raises]}\ntrigers: {en: [raised]}\n")
         }
     }
