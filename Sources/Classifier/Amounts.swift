@@ -262,6 +262,8 @@ struct AmountReader {
     static let percent: Set<String> = ["%", "percent", "per", "prozent"]
     /// "at $23.28 per share", "je Aktie", "pro Stück".
     static let perUnit: Set<String> = ["per", "a", "je", "pro"]
+    /// "vom Typ GB300", "of the type MI450": the product a generic chip count is.
+    static let typeWords: Set<String> = ["typ", "typs", "type", "modell", "model"]
     static let priceUnits: Set<String> = ["share", "aktie", "stammaktie", "vorzugsaktie", "unit", "stuck", "chip", "gpu", "hour", "stunde"]
     /// Words for revenue (false) and for profit (true); German ones also end compounds
     /// ("Quartalsumsatz", "Nettogewinn").
@@ -300,6 +302,9 @@ struct AmountReader {
         let scales = scaleTable(language)
         var found: [Found<Money>] = []
         var i = 0
+        // Tokens before this one belong to an amount already read: "für 14,3 Milliarden Dollar 49
+        // Prozent" has no "Dollar 49".
+        var taken = 0
         while i < tokens.count {
             // A figure, or a number word before a scale ("zehn Milliarden Euro", "two billion dollars").
             let spelled = tokens[i].kind == .word && i + 1 < tokens.count && scale(tokens[i + 1], scales) != nil
@@ -320,8 +325,8 @@ struct AmountReader {
             if let f = scale(j < tokens.count ? tokens[j] : nil, scales) { factor = f; j += 1 }
             var code: String?
             var first = i
-            if i > 0, let sc = symbolCurrency(tokens, i - 1, b) { code = sc.code; first = sc.first }
-            else if i > 0, tokens[i - 1].kind == .word, let wc = wordCurrency(tokens, at: i - 1), wc.end == i { code = wc.code; first = i - 1 }  // "USD 5bn"
+            if i > taken, let sc = symbolCurrency(tokens, i - 1, b), sc.first >= taken { code = sc.code; first = sc.first }
+            else if i > taken, tokens[i - 1].kind == .word, let wc = wordCurrency(tokens, at: i - 1), wc.end == i { code = wc.code; first = i - 1 }  // "USD 5bn"
             if j < tokens.count, let wc = wordCurrency(tokens, at: j, scaled: factor != 1) { code = code ?? wc.code; j = wc.end }
             // "6.6 billion" after "$" is common; "10 Mrd. €" puts the symbol last.
             guard let code else { i = max(i + 1, j); continue }
@@ -381,6 +386,7 @@ struct AmountReader {
                                    isValuation: valuation, isComparison: comparison, isUnitPrice: unitPrice, isProfit: profit))
             }
             i = j
+            taken = j
         }
         return Self.joiningPlusMinus(found, b)
     }
@@ -422,13 +428,20 @@ struct AmountReader {
             // Skip a few words ("Nvidia", "of", "its", "von") looking for the product or unit.
             var unit: String?
             var k = j
-            while k < min(tokens.count, j + 4) {
+            // A partitive reaches further: "10,000 of its own AI chips", "485,000 of Nvidia's Hopper chips".
+            let reach = j < tokens.count && tokens[j].bare == "of" ? 6 : 4
+            while k < min(tokens.count, j + reach) {
                 if let p = productAt(tokens[k].start) { unit = p; k += 1; break }
                 if tokens[k].kind == .word && units.contains(tokens[k].folded) { unit = "GPU"; k += 1; break }
                 if tokens[k].kind == .number || Self.notChipCounts.contains(tokens[k].bare) { break }
                 k += 1
             }
-            guard let unit, value >= 1, value == value.rounded() else { continue }
+            guard var unit, value >= 1, value == value.rounded() else { continue }
+            // "200.000 Nvidia-Grafikprozessoren vom Typ GB300", "50,000 accelerators of the type MI450".
+            if unit == "GPU", let typ = (k..<min(tokens.count, k + 3)).first(where: { Self.typeWords.contains(tokens[$0].bare) }),
+               let p = (typ + 1..<min(tokens.count, typ + 3)).first(where: { productAt(tokens[$0].start) != nil }) {
+                unit = productAt(tokens[p].start)!
+            }
             found.append(Found(value: Quantity(value: value, unit: unit), start: t.start, end: tokens[k - 1].end))
         }
         return found

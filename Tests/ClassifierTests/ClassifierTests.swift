@@ -100,6 +100,13 @@ let classifier = Classifier(rules: shippedRules)
         #expect(amount(text, lang) == expected)
     }
 
+    @Test func aCurrencyWordEndsOneAmountAndStartsNoOther() {
+        // Was a crash (two overlapping amounts): "Dollar" is the first figure's currency, not "Dollar 49".
+        let found = classifier.amounts.amounts(in: "Im Juni hatte Meta für 14,3 Milliarden Dollar 49 Prozent am Datendienstleister Scale AI übernommen.", language: "de")
+        #expect(found.map(\.value) == [Money(min: 1.43e10, max: 1.43e10, currency: "USD")])
+        #expect(classifier.amounts.amounts(in: "Nvidia pays USD 49 per share.", language: "en").map(\.value) == [Money(min: 49, max: 49, currency: "USD")])
+    }
+
     @Test func numbersWithoutCurrencyAreNotMoney() {
         #expect(amount("The model has 175 billion parameters.", "en") == nil)
         #expect(amount("Im Jahr 2024 wuchs der Markt.", "de") == nil)
@@ -190,6 +197,19 @@ let classifier = Classifier(rules: shippedRules)
             text: "Der südkoreanische Speicherhersteller, wichtigster Lieferant von HBM für Nvidias KI-Beschleuniger, meldete am Donnerstag einen Umsatz von 22,23 Billionen Won.",
             language: "de").first)
         #expect(described.actors.first?.name == "SK Hynix")
+    }
+
+    @Test func chipCountsNameTheirTypeAndReachPastAPartitive() {
+        // `products`: the product names written in the sentence (the classifier finds them by alias).
+        func units(_ s: String, _ lang: String, products: [String] = ["GB300", "Hopper"]) -> [String] {
+            let found = classifier.amounts.quantities(in: s, language: lang) { offset in
+                products.first { s.utf8.dropFirst(offset).starts(with: $0.utf8) }
+            }
+            return found.map { "\(Int($0.value.value)) \($0.value.unit)" }
+        }
+        #expect(units("Nscale stellt rund 200.000 Nvidia-Grafikprozessoren vom Typ GB300 bereit.", "de") == ["200000 GB300"])
+        #expect(units("Nvidia will rent servers containing 10,000 of its own AI chips from Lambda.", "en") == ["10000 GPU"])
+        #expect(units("Meta bought 224,000 Hopper chips, ahead of 10,000 employees.", "en") == ["224000 Hopper"])
     }
 
     @Test func quantitiesInBothNumberFormats() {
