@@ -511,3 +511,49 @@ let classifier = Classifier(rules: shippedRules)
         #expect((result.status.value ?? 0) >= 0.85, "status accuracy \(result.status.value ?? 0)")
     }
 }
+
+@Suite struct MangledTextTests {
+    /// Articles of every corpus with words swapped for figures, currencies, brackets, quotes and
+    /// stray marks, cut anywhere: classification must never trap (one crashing article would stop
+    /// an ingest run), and the events it finds must point into their own sentence.
+    @Test func mangledArticlesNeverTrap() throws {
+        let files = try FileManager.default.contentsOfDirectory(at: PackagePaths.root.appendingPathComponent("Tests/Corpus"), includingPropertiesForKeys: nil)
+            .flatMap { try FileManager.default.contentsOfDirectory(at: $0.appendingPathComponent("articles"), includingPropertiesForKeys: nil) }
+            .sorted { $0.path < $1.path }
+        #expect(files.count >= 300)
+        let noise = ["$", "€", "US$", "Dollar", "Won", "Milliarden", "Mrd.", "bn", "billion", "Billionen", "bis", "to", "-", "–", "49", "1,5",
+                     "8-10", "350.000", "(", ")", "plus or minus", "per", "je", "of", "vom Typ", "H100", "GPUs", "%", "between", "und", "up to",
+                     "„", "“", "\"", "?", ".", ";", "\n", "Inc.", "der Konzern", "raises", "übernimmt", "apiece", "valued at", "Umsatz", "ß", "\u{301}", "\u{a0}"]
+        var rng = SplitMix64(seed: 2026)
+        var events = 0
+        for (k, file) in files.enumerated() {
+            let words = try String(contentsOf: file, encoding: .utf8).split(separator: " ", omittingEmptySubsequences: false)
+            var text = words.map { w -> String in
+                switch rng.next() % 10 {
+                case 0: return noise[Int(rng.next() % UInt64(noise.count))]
+                case 1: return String(w) + noise[Int(rng.next() % UInt64(noise.count))]
+                default: return String(w)
+                }
+            }.joined(separator: " ")
+            if k % 5 == 0 { text = String(text.unicodeScalars.prefix(Int(rng.next() % UInt64(text.unicodeScalars.count + 1))).map(Character.init)) }
+            for e in classifier.classify(title: "", text: text, language: k % 2 == 0 ? "en" : "de") {
+                events += 1
+                for s in e.spans { #expect(s.start >= 0 && s.start < s.end && s.end <= e.evidence.utf8.count, "\(file.lastPathComponent): \(s) in \(e.evidence)") }
+            }
+        }
+        #expect(events > 100)
+    }
+}
+
+/// A seeded generator, so that a failing case can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
