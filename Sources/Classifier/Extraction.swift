@@ -320,6 +320,17 @@ final class ArticleContext {
                 $0.rule != rule && rules.rules[$0.rule].type != rules.rules[rule].type && (!separated($0.found) || gap($0.found) < gap(trigger))
             }
         }
+        /// Whether a company name is followed by a chip word or a product ("Nvidia GPUs",
+        /// "Nvidia-Chips", "AMD's MI300X").
+        func namesChips(_ m: Found) -> Bool {
+            if productMentions.contains(where: { $0.found.start > m.end && $0.found.start <= m.end + 4 }) { return true }
+            let from = range.lowerBound + m.end
+            let next = FoldedText.fold(String(decoding: body[from..<min(from + 40, range.upperBound)], as: UTF8.self))
+            return classifier.amounts.units.contains { unit in
+                let u = unit.utf8
+                return next.starts(with: u) && (next.count == u.count || !FoldedText.isWordByte(next[u.count]))
+            }
+        }
         var events: [Event] = []
         for (r, trigger, clause) in live {
             let rule = rules.rules[r]
@@ -337,6 +348,10 @@ final class ArticleContext {
                 mentions.append(m)
             }
             if rule.companiesOnly { mentions.removeAll { rules.entities[$0.entity].kind == .regulator } }
+            // "depreciation on the company's fleet of Nvidia GPUs", "Server mit AMD-Beschleunigern":
+            // a maker that only says whose chips they are does not report results, build plants,
+            // raise money or change its chief here.
+            if Self.chipMakersAreNoActorsIn.contains(rule.type) { mentions.removeAll { namesChips($0.found) } }
             // "Intel plans to spend more than $100 billion …, the Commerce Department said": an
             // authority that only tells the news is its source (in export controls it acts).
             if rule.type != .exportControl {
@@ -509,6 +524,8 @@ final class ArticleContext {
         guard i + 1 < sentences.count, !nextTellsEvent, let m = sum(sentences[i + 1]) else { return nil }
         return (types, m, text + " in the sentence before the figure")
     }
+
+    static let chipMakersAreNoActorsIn: Set<EventType> = [.earningsGuidance, .fabInvestment, .fundingRound, .leadershipChange]
 
     /// Where a new clause with its own subject starts between two triggers: "; ", ", while ",
     /// ", whereas ", ", während " (not a bare comma or "and": "raised $1bn, and plans to …").

@@ -161,6 +161,16 @@ let classifier = Classifier(rules: shippedRules)
         #expect(results.amount == Money(min: 7.5e9, max: 7.5e9, currency: "EUR"))
     }
 
+    @Test func aMakerThatOnlySaysWhoseChipsTheyAreIsNoActor() {
+        let events = classifier.classify(title: "CoreWeave revenue more than doubles on AI demand",
+                                         text: "The net loss widened to $314.6 million as depreciation on the company's rapidly growing fleet of Nvidia GPUs climbed.", language: "en")
+        #expect(events.contains { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["CoreWeave"] })
+        #expect(!events.contains { $0.actors.contains { $0.name == "Nvidia" } })
+        // Where chips are the deal, their maker is an actor.
+        let order = classifier.classify(title: "", text: "Oracle ordered 50,000 AMD GPUs.", language: "en")
+        #expect(order.contains { $0.type == .gpuPurchase && $0.actors.contains { $0.name == "AMD" } })
+    }
+
     @Test func aPriceToldInASentenceOfItsOwnIsTheDealsAmount() throws {
         // Headline: the deal; later: its price, in the same sentence as the phrase or the next one.
         let run = try #require(classifier.classify(title: "Nvidia schließt Übernahme von Run:ai ab",
