@@ -427,7 +427,8 @@ public struct Classifier: Sendable {
 
     /// One event per happening in an article: sentences that repeat or elaborate an event
     /// (headline, lead, "the round was led by …") are merged into the best-evidenced one.
-    /// Same type and a shared actor, or same type within two sentences, is the same event.
+    /// Same type and a shared actor, or same type within two sentences, is the same event,
+    /// unless the two carry different sums or products, or each names a party the other lacks.
     static func merge(_ events: [(event: Event, sentence: Int)]) -> [Event] {
         var out: [(event: Event, sentence: Int, headline: Bool)] = []
         for (e, sentence) in events {
@@ -440,10 +441,17 @@ public struct Classifier: Sendable {
                 guard let a = e.amount, let b = other.amount else { return false }
                 return !a.roughlyOverlaps(b)
             }
+            // "Samsung agreed to work with OpenAI …", "SK Telecom signed a memorandum with OpenAI …":
+            // each names a party the other lacks, so they are two deals of one hub. Not so in a
+            // round, whose later sentences name more of its investors ("The round was led by …").
+            func differentParties(_ other: Event) -> Bool {
+                let mine = Set(e.actors.map(\.name)), theirs = Set(other.actors.map(\.name))
+                return e.type != .fundingRound && mine.count >= 2 && theirs.count >= 2 && !mine.isSubset(of: theirs) && !theirs.isSubset(of: mine)
+            }
             // Events of one sentence are distinct: the sentence was split into clauses for them.
             guard let k = out.firstIndex(where: {
                 $0.event.type == e.type && $0.sentence != sentence && !differentProducts($0.event) && !differentAmounts($0.event)
-                    && (sentence - $0.sentence <= 2 || sharesActor($0.event))
+                    && !differentParties($0.event) && (sentence - $0.sentence <= 2 || sharesActor($0.event))
             }) else {
                 out.append((e, sentence, sentence == 0))
                 continue

@@ -369,6 +369,12 @@ let classifier = Classifier(rules: shippedRules)
         // A quarter's revenue and the next year's guidance are two figures an analyst tracks.
         let results = classifier.classify(title: "", text: "Oracle quarterly revenue rose 12% to $14.9 billion.\nThe company said it expects revenue of $18 billion in the current fiscal year.", language: "en")
         #expect(results.filter { $0.type == .earningsGuidance }.map(\.amount?.max) == [1.49e10, 1.8e10])
+        // Two partners of one hub are two deals; a sentence that names one of them again is the same.
+        let korea = classifier.classify(title: "Samsung and SK Telecom sign up for OpenAI's Stargate",
+                                        text: "Samsung Electronics agreed to work with OpenAI on data centers in Korea. SK Telecom signed a memorandum of understanding with OpenAI to build an AI data center. Samsung Electronics will partner with OpenAI on floating data centers.",
+                                        language: "en").filter { $0.type == .partnership }
+        #expect(korea.count == 2)
+        #expect(korea.contains { Set($0.actors.map(\.name)).isSuperset(of: ["SK Telecom", "OpenAI"]) && !$0.actors.contains { $0.name == "Samsung Electronics" } })
     }
 
     @Test func teaserLinesAndCrossheadsPastTheStandfirstYieldNothing() {
