@@ -525,6 +525,7 @@ final class ArticleContext {
         return (types, m, text + " in the sentence before the figure")
     }
 
+    /// Event types in which a company named only for its chips ("Nvidia GPUs") is no actor.
     static let chipMakersAreNoActorsIn: Set<EventType> = [.earningsGuidance, .fabInvestment, .fundingRound, .leadershipChange]
 
     /// Where a new clause with its own subject starts between two triggers: "; ", ", while ",

@@ -243,7 +243,8 @@ public struct RuleSet: Sendable {
         guard id == fileName else { throw r.error(f["id"], "id '\(id)' must match the file name '\(fileName)'") }
         let triggers = try r.perLanguage(f["triggers"], "triggers")
         guard !triggers.values.joined().isEmpty else { throw r.error(f["triggers"] ?? node, "rule \(id) has no triggers") }
-        for (key, patterns) in [("triggers", triggers), ("vetoes", try r.perLanguage(f["vetoes"], "vetoes")), ("prices", try r.perLanguage(f["prices"], "prices"))] {
+        let vetoes = try r.perLanguage(f["vetoes"], "vetoes"), prices = try r.perLanguage(f["prices"], "prices")
+        for (key, patterns) in [("triggers", triggers), ("vetoes", vetoes), ("prices", prices)] {
             // `*` extends a word at its start or end; inside a word it would never match.
             for p in patterns.values.joined() {
                 for word in p.split(separator: " ") where word.dropFirst().dropLast().contains("*") {
@@ -288,7 +289,7 @@ public struct RuleSet: Sendable {
                          description: try r.optionalString(f["description"], "description") ?? "",
                          level: try r.optionalString(f["level"], "level") ?? "medium", tags: try r.strings(f["tags"], "tags"),
                          falsePositives: try r.strings(f["falsepositives"], "falsepositives"), triggers: triggers,
-                         vetoes: try r.perLanguage(f["vetoes"], "vetoes"), prices: try r.perLanguage(f["prices"], "prices"), requires: requires, roleBefore: before, roleAfter: after, rolesSwappedFor: swapped,
+                         vetoes: vetoes, prices: prices, requires: requires, roleBefore: before, roleAfter: after, rolesSwappedFor: swapped,
                          suppressedBy: suppressed, topicOnly: try r.bool(f["topic_only"], "topic_only", default: false),
                          companiesOnly: try r.bool(f["companies_only"], "companies_only", default: false),
                          onePerSentence: try r.bool(f["one_per_sentence"], "one_per_sentence", default: false),
