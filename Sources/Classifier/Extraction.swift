@@ -68,8 +68,8 @@ final class ArticleContext {
     /// Original byte offset where folded byte `f` came from; `end` maps a folded end offset.
     func original(_ f: Int, end: Bool = false) -> Int {
         if !end { return Int(folded.origin[f]) }
-        if f >= folded.origin.count { return body.count }
-        // The end of the last folded byte's source character.
+        // The end of the last folded byte's source character (at the end of the text too: the
+        // text may go on with whitespace that is no sentence's).
         var o = Int(folded.origin[f - 1]) + 1
         while o < body.count && body[o] & 0xC0 == 0x80 { o += 1 }
         return o
@@ -406,11 +406,14 @@ final class ArticleContext {
             }
             // "Neoclouds rent out Nvidia GPUs": when the only company named is the maker of the
             // chips, nobody is buying anything, unless the sentence counts chips for the article's
-            // company ("Das Rechenzentrum soll mit 10.000 Nvidia-GPUs ausgestattet werden").
+            // company ("Das Rechenzentrum soll mit 10.000 Nvidia-GPUs ausgestattet werden") or
+            // refers back to it ("The company will use the capital to buy more Nvidia GPUs").
+            // A maker is named by its product ("H100") or by a chip word after it ("Nvidia GPUs").
+            lazy var chipMakers = Set(vendors + mentions.filter { namesChips($0.found) }.map { rules.entities[$0.entity].name })
             if rule.type == .gpuPurchase, !actors.isEmpty,
-               actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
-                guard let topic = topicActor, !vendors.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
-                      allQuantities.contains(where: { clause.contains($0.start) }) else { continue }
+               actors.allSatisfy({ chipMakers.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
+                guard let topic = topicActor, !chipMakers.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
+                      refersBack || allQuantities.contains(where: { clause.contains($0.start) }) else { continue }
                 let e = rules.entities[topic]
                 actors.insert(e.actor(rule.roleBefore), at: 0)
                 confidence -= 0.15

@@ -413,6 +413,15 @@ let classifier = Classifier(rules: shippedRules)
         #expect(e.actors.map(\.name) == ["Intel"])
     }
 
+    @Test func chipsBoughtByACompanyThatIsReferredBackToAreItsPurchase() throws {
+        let lead = "Lambda raises $480 million to expand its AI cloud\nShares of rivals fell. Analysts praised the round. Demand is high. "
+        let e = try #require(classifier.classify(title: "", text: lead + "Analysts expect that the company will take delivery of more Nvidia GPUs next year.",
+                                                 language: "en").first { $0.type == .gpuPurchase })
+        #expect(e.actors.map(\.name) == ["Lambda", "Nvidia"])
+        // Naming only whose chips they are ("Nvidia GPUs"), without a count or a reference, buys nothing.
+        #expect(!classifier.classify(title: "", text: lead + "Cloud providers are buying Nvidia GPUs as fast as they can.", language: "en").contains { $0.type == .gpuPurchase })
+    }
+
     @Test func chipsCountedForTheArticlesCompanyAreItsPurchase() throws {
         let counted = try #require(classifier.classify(title: "Deutsche Telekom baut KI-Cloud in München",
             text: "Das Rechenzentrum soll mit 10.000 H100-Grafikprozessoren von Nvidia ausgestattet werden.", language: "de").first)
@@ -532,6 +541,15 @@ let classifier = Classifier(rules: shippedRules)
     /// Articles of every corpus with words swapped for figures, currencies, brackets, quotes and
     /// stray marks, cut anywhere: classification must never trap (one crashing article would stop
     /// an ingest run), and the events it finds must point into their own sentence.
+    @Test func aNameThatEndsTheTextEndsItsSentence() {
+        // Was a crash: the end of the text mapped past the end of the last sentence.
+        for text in ["Lip-Bu Tan named CEO of Intel\n", "Lip-Bu Tan wird Chef von Intel\n \n"] {
+            let events = classifier.classify(title: "", text: text, language: nil)
+            #expect(events.contains { $0.type == .leadershipChange && $0.actors.map(\.name) == ["Intel"] })
+            for e in events { for s in e.spans { #expect(s.end <= e.evidence.utf8.count) } }
+        }
+    }
+
     @Test func mangledArticlesNeverTrap() throws {
         let files = try FileManager.default.contentsOfDirectory(at: PackagePaths.root.appendingPathComponent("Tests/Corpus"), includingPropertiesForKeys: nil)
             .flatMap { try FileManager.default.contentsOfDirectory(at: $0.appendingPathComponent("articles"), includingPropertiesForKeys: nil) }
