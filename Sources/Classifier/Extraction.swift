@@ -404,15 +404,15 @@ final class ArticleContext {
                 actors.append(Actor(name: name.text, ticker: nil, role: name.start < trigger.start ? roleBefore : roleAfter))
                 why("actor \(name.text): a name after \"\(classifier.phrases[d.phrase].text)\" (not in Rules/entities)")
             }
-            // "Neoclouds rent out Nvidia GPUs": when the only company named is the maker of the
-            // chips, nobody is buying anything, unless the sentence counts chips for the article's
-            // company ("Das Rechenzentrum soll mit 10.000 Nvidia-GPUs ausgestattet werden") or
-            // refers back to it ("The company will use the capital to buy more Nvidia GPUs").
-            // A maker is named by its product ("H100") or by a chip word after it ("Nvidia GPUs").
-            lazy var chipMakers = Set(vendors + mentions.filter { namesChips($0.found) }.map { rules.entities[$0.entity].name })
+            // "Neoclouds rent out H100s": when the only company named is the maker of the chips,
+            // nobody is buying anything, unless the sentence counts chips for the article's company
+            // ("Das Rechenzentrum soll mit 10.000 H100-GPUs ausgestattet werden") or refers back to
+            // it ("The company will use the capital to buy more H100s"). (A maker named only by a
+            // chip word, "Nvidia GPUs", stays: the events it gives match purchases told without a
+            // buyer, "Chinese tech groups order Nvidia chips worth $16 billion".)
             if rule.type == .gpuPurchase, !actors.isEmpty,
-               actors.allSatisfy({ chipMakers.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
-                guard let topic = topicActor, !chipMakers.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
+               actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
+                guard let topic = topicActor, !vendors.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
                       refersBack || allQuantities.contains(where: { clause.contains($0.start) }) else { continue }
                 let e = rules.entities[topic]
                 actors.insert(e.actor(rule.roleBefore), at: 0)

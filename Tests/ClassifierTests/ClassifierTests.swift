@@ -415,11 +415,11 @@ let classifier = Classifier(rules: shippedRules)
 
     @Test func chipsBoughtByACompanyThatIsReferredBackToAreItsPurchase() throws {
         let lead = "Lambda raises $480 million to expand its AI cloud\nShares of rivals fell. Analysts praised the round. Demand is high. "
-        let e = try #require(classifier.classify(title: "", text: lead + "Analysts expect that the company will take delivery of more Nvidia GPUs next year.",
+        let e = try #require(classifier.classify(title: "", text: lead + "Analysts expect that the company will take delivery of more Nvidia H100 chips next year.",
                                                  language: "en").first { $0.type == .gpuPurchase })
         #expect(e.actors.map(\.name) == ["Lambda", "Nvidia"])
-        // Naming only whose chips they are ("Nvidia GPUs"), without a count or a reference, buys nothing.
-        #expect(!classifier.classify(title: "", text: lead + "Cloud providers are buying Nvidia GPUs as fast as they can.", language: "en").contains { $0.type == .gpuPurchase })
+        // Naming only the chips' maker, without a count or a reference, buys nothing.
+        #expect(!classifier.classify(title: "", text: lead + "Cloud providers are buying H100 chips as fast as they can.", language: "en").contains { $0.type == .gpuPurchase })
     }
 
     @Test func chipsCountedForTheArticlesCompanyAreItsPurchase() throws {
