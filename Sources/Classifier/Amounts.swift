@@ -264,6 +264,9 @@ struct AmountReader {
     static let perUnit: Set<String> = ["per", "a", "je", "pro"]
     /// "vom Typ GB300", "of the type MI450": the product a generic chip count is.
     static let typeWords: Set<String> = ["typ", "typs", "type", "modell", "model"]
+    /// Words that end a partitive's reach: other things counted, or a new phrase ("to", "for").
+    static let notInAPartitive: Set<String> = ["shares", "stock", "employees", "staff", "people", "jobs", "workers", "customers",
+                                               "to", "for", "and", "in", "from", "with", "at", "by"]
     static let priceUnits: Set<String> = ["share", "aktie", "stammaktie", "vorzugsaktie", "unit", "stuck", "chip", "gpu", "hour", "stunde"]
     /// Words for revenue (false) and for profit (true); German ones also end compounds
     /// ("Quartalsumsatz", "Nettogewinn").
@@ -371,7 +374,8 @@ struct AmountReader {
                 || (j < tokens.count && Self.valuationAfter.contains(tokens[j].bare))
             // "per share", "per common share", "je Stammaktie", "apiece".
             let unitPrice = (j < tokens.count && tokens[j].bare == "apiece") || (j + 1 < tokens.count && Self.perUnit.contains(tokens[j].bare)
-                && (Self.priceUnits.contains(tokens[j + 1].bare) || (j + 2 < tokens.count && Self.priceUnits.contains(tokens[j + 2].bare))))
+                && (Self.priceUnits.contains(tokens[j + 1].bare)
+                    || (tokens[j].bare != "a" && j + 2 < tokens.count && Self.priceUnits.contains(tokens[j + 2].bare))))
             // The nearest of "revenue"/"Umsatz" or "profit"/"Gewinn" before the figure says which it is.
             var profit = false
             for t in context.reversed() where t.kind == .word {
@@ -395,7 +399,7 @@ struct AmountReader {
     static func joiningPlusMinus(_ found: [Found<Money>], _ b: [UInt8]) -> [Found<Money>] {
         var out: [Found<Money>] = []
         for f in found {
-            if let last = out.last, last.value.currency == f.value.currency, let mid = last.value.max, last.value.min == mid,
+            if let last = out.last, last.end <= f.start, last.value.currency == f.value.currency, let mid = last.value.max, last.value.min == mid,
                let delta = f.value.max, f.value.min == delta, delta < mid {
                 let between = b[last.end..<f.start].filter { $0 != 0x20 && $0 != 0x2C }.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
                 if plusMinus.contains(between) {
@@ -428,19 +432,21 @@ struct AmountReader {
             // Skip a few words ("Nvidia", "of", "its", "von") looking for the product or unit.
             var unit: String?
             var k = j
-            // A partitive reaches further: "10,000 of its own AI chips", "485,000 of Nvidia's Hopper chips".
-            let reach = j < tokens.count && tokens[j].bare == "of" ? 6 : 4
-            while k < min(tokens.count, j + reach) {
+            // A partitive reaches further ("10,000 of its own AI chips", "485,000 of Nvidia's Hopper
+            // chips"), but not past what else it may count ("3,000 of its shares to fund chips").
+            let partitive = j < tokens.count && tokens[j].bare == "of"
+            while k < min(tokens.count, j + (partitive ? 6 : 4)) {
                 if let p = productAt(tokens[k].start) { unit = p; k += 1; break }
                 if tokens[k].kind == .word && units.contains(tokens[k].folded) { unit = "GPU"; k += 1; break }
                 if tokens[k].kind == .number || Self.notChipCounts.contains(tokens[k].bare) { break }
+                if partitive && k > j && Self.notInAPartitive.contains(tokens[k].bare) { break }
                 k += 1
             }
             guard var unit, value >= 1, value == value.rounded() else { continue }
             // "200.000 Nvidia-Grafikprozessoren vom Typ GB300", "50,000 accelerators of the type MI450".
             if unit == "GPU", let typ = (k..<min(tokens.count, k + 3)).first(where: { Self.typeWords.contains(tokens[$0].bare) }),
-               let p = (typ + 1..<min(tokens.count, typ + 3)).first(where: { productAt(tokens[$0].start) != nil }) {
-                unit = productAt(tokens[p].start)!
+               let p = (typ + 1..<min(tokens.count, typ + 3)).first(where: { productAt(tokens[$0].start) != nil }), let product = productAt(tokens[p].start) {
+                unit = product
             }
             found.append(Found(value: Quantity(value: value, unit: unit), start: t.start, end: tokens[k - 1].end))
         }

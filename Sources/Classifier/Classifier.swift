@@ -241,15 +241,19 @@ public struct Classifier: Sendable {
         }
         for (i, range) in sentences.enumerated() where perSentence[i].contains(where: { isPricePart[$0.pattern] }) {
             // The latest event of a priced type up to here (this sentence's own, if it has one)
-            // takes the figure, unless it has a figure of its own.
+            // takes the figure, unless it has a figure of its own or was told too far back.
             guard let price = context.price(in: i, range: range, language: lang, nextTellsEvent: events.contains { $0.sentence == i + 1 }),
                   let k = events.lastIndex(where: { $0.sentence <= i && price.types.contains($0.event.type) }),
-                  events[k].event.amount == nil else { continue }
+                  events[k].event.amount == nil, i - events[k].sentence <= Self.priceReach else { continue }
             events[k].event.amount = price.amount
-            if explain { events[k].event.reasons.append("amount \(Self.describe(price.amount)) from a later sentence: \(price.why)") }
+            if explain { events[k].event.reasons.append("amount \(Self.describe(price.amount)) from the sentence that tells the price: \(price.why)") }
         }
         return Self.merge(events)
     }
+
+    /// How many sentences after its event a price may be told ("Nvidia übernimmt Run:ai" … "Den
+    /// Kaufpreis nannte Nvidia nicht").
+    static let priceReach = 6
 
     /// The Gregorian calendar in UTC: article dates and corpus `DATE:` headers.
     static let utc: Calendar = {
@@ -444,8 +448,9 @@ public struct Classifier: Sendable {
             // "Samsung agreed to work with OpenAI …", "SK Telecom signed a memorandum with OpenAI …":
             // each names a party the other lacks, so they are two deals of one hub. Not so in a
             // round, whose later sentences name more of its investors ("The round was led by …").
+            let mine = Set(e.actors.map(\.name))
             func differentParties(_ other: Event) -> Bool {
-                let mine = Set(e.actors.map(\.name)), theirs = Set(other.actors.map(\.name))
+                let theirs = Set(other.actors.map(\.name))
                 return e.type != .fundingRound && mine.count >= 2 && theirs.count >= 2 && !mine.isSubset(of: theirs) && !theirs.isSubset(of: mine)
             }
             // Events of one sentence are distinct: the sentence was split into clauses for them.

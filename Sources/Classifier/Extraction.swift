@@ -82,7 +82,9 @@ final class ArticleContext {
         var found: [Found] = []
         let hits = perSentence[i]
         let c = classifier
-        func at(_ h: Classifier.Hit) -> (Int, Int) { (original(h.start) - range.lowerBound, original(h.end, end: true) - range.lowerBound) }
+        // A hit belongs to the sentence it starts in; a name folded across a line break
+        // ("…led by Samsung\nElectronics …") is cut at the sentence's end.
+        func at(_ h: Classifier.Hit) -> (Int, Int) { (original(h.start) - range.lowerBound, min(original(h.end, end: true), range.upperBound) - range.lowerBound) }
         func occurs(_ pattern: Int32) -> Bool { hits.contains { $0.pattern == Int(pattern) } }
         for (n, h) in hits.enumerated() {
             // A pattern that occurred before has started its phrases already (multi-part ones
@@ -351,7 +353,8 @@ final class ArticleContext {
             // "depreciation on the company's fleet of Nvidia GPUs", "Server mit AMD-Beschleunigern":
             // a maker that only says whose chips they are does not report results, build plants,
             // raise money or change its chief here.
-            if Self.chipMakersAreNoActorsIn.contains(rule.type) { mentions.removeAll { namesChips($0.found) } }
+            // The article's own company keeps them ("SK Hynix HBM sales doubled").
+            if Self.chipMakersAreNoActorsIn.contains(rule.type) { mentions.removeAll { $0.entity != topicActor && namesChips($0.found) } }
             // "Intel plans to spend more than $100 billion …, the Commerce Department said": an
             // authority that only tells the news is its source (in export controls it acts).
             if rule.type != .exportControl {
@@ -518,14 +521,29 @@ final class ArticleContext {
               !quotations.contains(where: { $0.contains(range.lowerBound + phrase.start) }),
               historyBefore.flatMap({ Self.earliestYear(in: body[range], before: $0) }) == nil else { return nil }
         let types = Set(priced.map { rules.rules[$0.rule].type })
-        func sum(_ range: Range<Int>) -> Money? {
-            classifier.amounts.amounts(in: classifier.amounts.tokenize(Array(body[range])), language: language)
-                .first { !$0.isValuation && !$0.isComparison && !$0.isUnitPrice }?.value
+        // The first sum after the phrase, else the last one before it.
+        func sum(_ range: Range<Int>, after: Int) -> Money? {
+            let sums = classifier.amounts.amounts(in: classifier.amounts.tokenize(Array(body[range])), language: language)
+                .filter { !$0.isValuation && !$0.isComparison && !$0.isUnitPrice }
+            return (sums.first { $0.start >= after } ?? sums.last)?.value
         }
         let text = "\"\(classifier.phrases[phrase.phrase].text)\""
-        if let m = sum(range) { return (types, m, text) }
-        guard i + 1 < sentences.count, !nextTellsEvent, let m = sum(sentences[i + 1]) else { return nil }
+        if let m = sum(range, after: phrase.end) { return (types, m, text) }
+        guard i + 1 < sentences.count, !nextTellsEvent else { return nil }
+        let next = sentences[i + 1]
+        guard body[next].last != UInt8(ascii: "?"), !quotations.contains(where: { $0.overlaps(next) }),
+              historyBefore.flatMap({ Self.earliestYear(in: body[next], before: $0) }) == nil,
+              let m = sum(next, after: 0) else { return nil }
         return (types, m, text + " in the sentence before the figure")
+    }
+
+    /// Words that compare results with a yardstick ("compared with analysts' average estimate").
+    static let yardsticks: [[UInt8]] = ["estimate", "analyst", "consensus", "compared with", "expectation", "forecast of",
+                                        "schätzung", "analysten", "erwartung", "prognose der"].map { Array($0.utf8) }
+
+    static func namesAYardstick(_ text: ArraySlice<UInt8>) -> Bool {
+        let lower = text.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return yardsticks.contains { w in lower.count >= w.count && (0...(lower.count - w.count)).contains { lower[$0..<($0 + w.count)].elementsEqual(w) } }
     }
 
     /// Event types in which a company named only for its chips ("Nvidia GPUs") is no actor.
@@ -574,14 +592,18 @@ final class ArticleContext {
     /// erscheinen soll"), so there a plan anywhere counts (`planAnywhere`). Results are the
     /// company's own figures: a hedge in a later clause cites the estimates they are compared
     /// with ("expects revenue of $37.5 billion, …, compared with analysts' average estimate of
-    /// $37.08 billion, according to LSEG data"), so there hedges too stay in their clause (`hedgeInClause`).
+    /// $37.08 billion, according to LSEG data"), so there a hedge in a later clause that follows a
+    /// yardstick stays in its clause (`hedgeInClause`); "Micron expects revenue of $8.7 billion,
+    /// according to people familiar with the matter" is still reported.
     func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool, hedgeInClause: Bool) -> (status: EventStatus, cue: Found?) {
         for s in [EventStatus.denied, .rumor, .reported, .planned] {
             let cue = cues.first { c in
                 guard c.0 == s else { return false }
                 let inClause = (s == .planned && !planAnywhere) || (s == .reported && hedgeInClause)
                 guard inClause, c.1.start > trigger.end else { return true }
-                return !Self.separatesClauses(sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)])
+                let between = sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)]
+                if s == .reported && !Self.namesAYardstick(between) { return true }
+                return !Self.separatesClauses(between)
             }
             if let cue { return (s, cue.1) }
         }
