@@ -283,8 +283,21 @@ final class ArticleContext {
             accepted.append(n)
         }
         accepted.sort { $0.start < $1.start }
-        // "Hotard, a former Intel executive, took over as Nokia's chief": Intel is his past.
-        accepted.removeAll { n in formers.contains { $0.end <= n.start && n.start - $0.end <= 2 } }
+        // "Hotard, a former Intel executive, took over as Nokia's chief": Intel is his past, and so
+        // is a company listed with it ("des früheren Apple- und Google-Entwicklers").
+        var pastEnd: Int?
+        // A former word may end inside a longer one ("früher*" in "früheren").
+        let formerEnds = formers.map { f in
+            var e = f.end
+            while e < range.count && FoldedText.isWordByte(body[range.lowerBound + e]) { e += 1 }
+            return e
+        }
+        accepted.removeAll { n in
+            let past = formerEnds.contains { $0 <= n.start && n.start - $0 <= 2 }
+                || pastEnd.map { $0 <= n.start && Self.joinsAList(body[(range.lowerBound + $0)..<(range.lowerBound + n.start)]) } == true
+            if past { pastEnd = n.end }
+            return past
+        }
         var entityMentions: [(entity: Int, found: Found)] = []
         var countryMentions: [(entity: Int, found: Found)] = []
         var productMentions: [(product: Int, found: Found)] = []
@@ -535,6 +548,12 @@ final class ArticleContext {
               historyBefore.flatMap({ Self.earliestYear(in: body[next], before: $0) }) == nil,
               let m = sum(next, after: 0) else { return nil }
         return (types, m, text + " in the sentence before the figure")
+    }
+
+    /// Whether the text between two names only lists them: "- und ", " and ", ", ", " or ".
+    static func joinsAList(_ gap: ArraySlice<UInt8>) -> Bool {
+        let words = gap.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x2D }).map { String(decoding: $0, as: UTF8.self).lowercased() }
+        return gap.count <= 8 && words.count <= 1 && words.allSatisfy { ["and", "und", "or", "oder"].contains($0) }
     }
 
     /// Words that compare results with a yardstick ("compared with analysts' average estimate").

@@ -297,6 +297,10 @@ let classifier = Classifier(rules: shippedRules)
         #expect(en.map { $0.actors.map(\.name) } == [["Nokia"]])
         let de = classifier.classify(title: "", text: "Der Ex-Intel-Manager Justin Hotard wird neuer Chef von Nokia.", language: "de")
         #expect(de.map { $0.actors.map(\.name) } == [["Nokia"]])
+        // An inflected former word ("früheren"), and every company listed with the first.
+        let listed = classifier.classify(title: "Nvidia kauft Chips bei Samsung",
+                                         text: "Das Unternehmen des früheren Apple- und Google-Entwicklers Chris Lattner hat 250 Millionen Dollar eingesammelt.", language: "de")
+        #expect(!listed.contains { $0.actors.contains { $0.name == "Apple" || $0.name == "Google" } })
     }
 
     @Test func dealValuesAreAmountsAndValuationsAreNot() {
