@@ -453,7 +453,7 @@ final class ArticleContext {
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
                 let all = allAmounts.filter { clause.contains($0.start) }
                 var candidates = all.filter {
-                    !$0.isValuation && !$0.isComparison && !$0.isUnitPrice && !ownedByOtherTrigger($0.start, $0.end, trigger: trigger, rule: r)
+                    !$0.isValuation && !$0.isComparison && !$0.isUnitPrice && $0.value.isADealSum && !ownedByOtherTrigger($0.start, $0.end, trigger: trigger, rule: r)
                 }
                 // Results are told by revenue first; a profit is the figure only when it is the only one.
                 if rule.type == .earningsGuidance && candidates.contains(where: { !$0.isProfit }) { candidates.removeAll { $0.isProfit } }
@@ -537,7 +537,7 @@ final class ArticleContext {
         // The first sum after the phrase, else the last one before it.
         func sum(_ range: Range<Int>, after: Int) -> Money? {
             let sums = classifier.amounts.amounts(in: classifier.amounts.tokenize(Array(body[range])), language: language)
-                .filter { !$0.isValuation && !$0.isComparison && !$0.isUnitPrice }
+                .filter { !$0.isValuation && !$0.isComparison && !$0.isUnitPrice && $0.value.isADealSum }
             return (sums.first { $0.start >= after } ?? sums.last)?.value
         }
         let text = "\"\(classifier.phrases[phrase.phrase].text)\""
@@ -628,6 +628,12 @@ final class ArticleContext {
         }
         return (.confirmed, nil)
     }
+}
+
+extension Money {
+    /// Below 100,000 a figure is a price or a share count's value ("moving its target to $150"),
+    /// not what a round, deal, plant or quarter is worth.
+    var isADealSum: Bool { (max ?? min ?? 0) >= 1e5 }
 }
 
 extension EntityDefinition {

@@ -150,6 +150,15 @@ let classifier = Classifier(rules: shippedRules)
         #expect(!dashed.contains { $0.type == .earningsGuidance && $0.amount != nil })
     }
 
+    @Test func smallFiguresAreNoDealSums() {
+        // Analysts' price targets are no round, and $150 is no deal's sum.
+        let targets = classifier.classify(title: "Marvell shares jump",
+                                          text: "At least eight brokerages raised their price targets on the stock, with one firm moving its target to $150 from $110.", language: "en")
+        #expect(targets.isEmpty)
+        let seed = classifier.classify(title: "", text: "Mistral AI raised $150,000 from angel investors.", language: "en")
+        #expect(seed.first?.amount == Money(min: 1.5e5, max: 1.5e5, currency: "USD"))
+    }
+
     @Test func pricesPerShareAndProfitsAreNotTheSum() throws {
         let stake = try #require(classifier.classify(title: "", text: "Nvidia will purchase Intel common stock at $23.28 per share, a $5 billion investment.", language: "en").first)
         #expect(stake.amount == Money(min: 5e9, max: 5e9, currency: "USD"))
