@@ -426,7 +426,10 @@ final class ArticleContext {
             // it ("The company will use the capital to buy more H100s"). (A maker named only by a
             // chip word, "Nvidia GPUs", stays: the events it gives match purchases told without a
             // buyer, "Chinese tech groups order Nvidia chips worth $16 billion".)
-            if rule.type == .gpuPurchase, !actors.isEmpty,
+            // A government that buys a counted lot is a buyer ("The U.K. government will buy 5,000 GPUs").
+            let governmentBuys = actors.contains { classifier.regulatorNames.contains($0.name) && $0.role == roleBefore }
+                && allQuantities.contains(where: { clause.contains($0.start) })
+            if rule.type == .gpuPurchase, !actors.isEmpty, !governmentBuys,
                actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
                 guard let topic = topicActor, !vendors.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
                       refersBack || allQuantities.contains(where: { clause.contains($0.start) }) else { continue }

@@ -445,6 +445,14 @@ let classifier = Classifier(rules: shippedRules)
         #expect(!classifier.classify(title: "", text: lead + "Cloud providers are buying Nvidia H100 chips as fast as they can.", language: "en").contains { $0.type == .gpuPurchase })
     }
 
+    @Test func aGovernmentBuyingACountedLotIsTheBuyer() {
+        let uk = classifier.classify(title: "UK AI plans", text: "The U.K. government will buy 5,000 GPUs for its AI research resource.", language: "en")
+        #expect(uk.contains { $0.type == .gpuPurchase && $0.quantity?.value == 5000 && $0.actors.contains { $0.role == "buyer" } })
+        // A government that clears shipments regulates them.
+        let cleared = classifier.classify(title: "Chip exports", text: "The US government approved shipments of 35,000 GB300 chips to G42.", language: "en")
+        #expect(!cleared.contains { $0.type == .gpuPurchase })
+    }
+
     @Test func chipsCountedForTheArticlesCompanyAreItsPurchase() throws {
         let counted = try #require(classifier.classify(title: "Deutsche Telekom baut KI-Cloud in München",
             text: "Das Rechenzentrum soll mit 10.000 H100-Grafikprozessoren von Nvidia ausgestattet werden.", language: "de").first)
