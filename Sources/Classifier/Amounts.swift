@@ -453,3 +453,10 @@ struct AmountReader {
         return found
     }
 }
+
+extension AmountReader.Found where T == Money {
+    /// Whether the figure may be an event's sum: no valuation, difference or price per unit, and
+    /// not below 100,000 (a price target of "$150" is what a share costs, not what a round,
+    /// deal, plant or quarter is worth).
+    var isTheSum: Bool { !isValuation && !isComparison && !isUnitPrice && (value.max ?? value.min ?? 0) >= 1e5 }
+}

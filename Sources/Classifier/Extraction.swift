@@ -132,9 +132,7 @@ final class ArticleContext {
     /// Whether `text` holds a comma, a semicolon or a dash between spaces (two stories in one
     /// headline: "Rumble übernimmt Northern Data – Tether sagt GPU-Aufträge … zu").
     static func separatesClauses(_ text: ArraySlice<UInt8>) -> Bool {
-        text.contains { $0 == 0x2C || $0 == 0x3B } || spacedDashes.contains { d in
-            text.indices.contains { k in k + d.count <= text.endIndex && text[k..<(k + d.count)].elementsEqual(d) }
-        }
+        text.contains { $0 == 0x2C || $0 == 0x3B } || spacedDashes.contains { text.containsBytes($0) }
     }
 
     static let sayingVerbs: [[UInt8]] = ["said", "says", "sagte", "erklärte", "teilte"].map { Array($0.utf8) }
@@ -227,9 +225,8 @@ final class ArticleContext {
         var descriptors: [Found] = []
         var refersBack = false
         var subjectRefersBack = false
-        // A question ("SMIC: 5-nm-Fertigung trotz Sanktionen?") reports nothing.
-        guard body[range].last != UInt8(ascii: "?") else { return [] }
-        let pastYear = historyBefore.flatMap { Self.earliestYear(in: body[range], before: $0) }
+        guard !isQuestion(range) else { return [] }
+        let pastYear = self.pastYear(in: range)
         for f in found {
             switch f.kind {
             case .background: background = background ?? f
@@ -456,7 +453,7 @@ final class ArticleContext {
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
                 let all = allAmounts.filter { clause.contains($0.start) }
                 var candidates = all.filter {
-                    !$0.isValuation && !$0.isComparison && !$0.isUnitPrice && $0.value.isADealSum && !ownedByOtherTrigger($0.start, $0.end, trigger: trigger, rule: r)
+                    $0.isTheSum && !ownedByOtherTrigger($0.start, $0.end, trigger: trigger, rule: r)
                 }
                 // Results are told by revenue first; a profit is the figure only when it is the only one.
                 if rule.type == .earningsGuidance && candidates.contains(where: { !$0.isProfit }) { candidates.removeAll { $0.isProfit } }
@@ -464,7 +461,7 @@ final class ArticleContext {
                     amount = best.value
                     spans.append(Span(start: best.start, end: best.end, label: "amount"))
                 } else if !all.isEmpty {
-                    why("no amount is the sum itself (valuations, differences, prices per share and other events' figures are not)")
+                    why("no amount is the sum itself (valuations, differences, prices per share, figures below 100,000 and other events' figures are not)")
                 }
             }
             let isHistory = background != nil || pastYear != nil
@@ -533,25 +530,29 @@ final class ArticleContext {
             }
         }
         priced.removeAll { vetoed.contains($0.rule) }
-        guard let phrase = priced.first?.found, body[range].last != UInt8(ascii: "?"),
-              !quotations.contains(where: { $0.contains(range.lowerBound + phrase.start) }),
-              historyBefore.flatMap({ Self.earliestYear(in: body[range], before: $0) }) == nil else { return nil }
+        guard let phrase = priced.first?.found, !isQuestion(range), pastYear(in: range) == nil,
+              !quotations.contains(where: { $0.contains(range.lowerBound + phrase.start) }) else { return nil }
         let types = Set(priced.map { rules.rules[$0.rule].type })
         // The first sum after the phrase, else the last one before it.
         func sum(_ range: Range<Int>, after: Int) -> Money? {
             let sums = classifier.amounts.amounts(in: classifier.amounts.tokenize(Array(body[range])), language: language)
-                .filter { !$0.isValuation && !$0.isComparison && !$0.isUnitPrice && $0.value.isADealSum }
+                .filter(\.isTheSum)
             return (sums.first { $0.start >= after } ?? sums.last)?.value
         }
         let text = "\"\(classifier.phrases[phrase.phrase].text)\""
         if let m = sum(range, after: phrase.end) { return (types, m, text) }
         guard i + 1 < sentences.count, !nextTellsEvent else { return nil }
         let next = sentences[i + 1]
-        guard body[next].last != UInt8(ascii: "?"), !quotations.contains(where: { $0.overlaps(next) }),
-              historyBefore.flatMap({ Self.earliestYear(in: body[next], before: $0) }) == nil,
+        guard !isQuestion(next), pastYear(in: next) == nil, !quotations.contains(where: { $0.overlaps(next) }),
               let m = sum(next, after: 0) else { return nil }
         return (types, m, text + " in the sentence before the figure")
     }
+
+    /// A question ("SMIC: 5-nm-Fertigung trotz Sanktionen?") reports nothing.
+    func isQuestion(_ sentence: Range<Int>) -> Bool { body[sentence].last == UInt8(ascii: "?") }
+
+    /// The earliest year in the sentence two or more before the article's: it tells history.
+    func pastYear(in sentence: Range<Int>) -> Int? { historyBefore.flatMap { Self.earliestYear(in: body[sentence], before: $0) } }
 
     /// Whether the text between two names only lists them: "- und ", " and ", ", ", " or ".
     static func joinsAList(_ gap: ArraySlice<UInt8>) -> Bool {
@@ -564,8 +565,8 @@ final class ArticleContext {
                                         "schätzung", "analysten", "erwartung", "prognose der"].map { Array($0.utf8) }
 
     static func namesAYardstick(_ text: ArraySlice<UInt8>) -> Bool {
-        let lower = text.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        return yardsticks.contains { w in lower.count >= w.count && (0...(lower.count - w.count)).contains { lower[$0..<($0 + w.count)].elementsEqual(w) } }
+        let lower = ArraySlice(text.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+        return yardsticks.contains { lower.containsBytes($0) }
     }
 
     /// Event types in which a company named only for its chips ("Nvidia GPUs") is no actor.
@@ -633,13 +634,15 @@ final class ArticleContext {
     }
 }
 
-extension Money {
-    /// Below 100,000 a figure is a price or a share count's value ("moving its target to $150"),
-    /// not what a round, deal, plant or quarter is worth.
-    var isADealSum: Bool { (max ?? min ?? 0) >= 1e5 }
-}
-
 extension EntityDefinition {
     /// The entity as an event's actor with `role`.
     func actor(_ role: String) -> Actor { Actor(name: name, ticker: ticker, role: role) }
+}
+
+extension ArraySlice<UInt8> {
+    /// Whether `needle` occurs in these bytes.
+    func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard count >= needle.count else { return false }
+        return (startIndex...(endIndex - needle.count)).contains { self[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
 }

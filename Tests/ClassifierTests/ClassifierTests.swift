@@ -150,11 +150,13 @@ let classifier = Classifier(rules: shippedRules)
         #expect(!dashed.contains { $0.type == .earningsGuidance && $0.amount != nil })
     }
 
-    @Test func smallFiguresAreNoDealSums() {
+    @Test func smallFiguresAreNoDealSums() throws {
         // Analysts' price targets are no round, and $150 is no deal's sum.
         let targets = classifier.classify(title: "Marvell shares jump",
                                           text: "At least eight brokerages raised their price targets on the stock, with one firm moving its target to $150 from $110.", language: "en")
         #expect(targets.isEmpty)
+        let deal = try #require(classifier.classify(title: "", text: "Nvidia shares rose 3% to $150 after it agreed to buy Run:ai.", language: "en").first)
+        #expect(deal.type == .acquisition && deal.amount == nil)
         let seed = classifier.classify(title: "", text: "Mistral AI raised $150,000 from angel investors.", language: "en")
         #expect(seed.first?.amount == Money(min: 1.5e5, max: 1.5e5, currency: "USD"))
     }
@@ -193,6 +195,7 @@ let classifier = Classifier(rules: shippedRules)
         let perShare = try #require(classifier.classify(title: "Softbank kauft Aktien von Intel",
                                                         text: "Wie beide Unternehmen mitteilten, zahlt Softbank 23 Dollar je Stammaktie.", language: "de").first)
         #expect(perShare.amount == nil)
+        #expect(classifier.amounts.amounts(in: "zahlt Softbank 2,3 Milliarden Dollar je Stammaktie", language: "de").first?.isUnitPrice == true)
         let history = try #require(classifier.classify(title: "Intel to sell 51% of Altera to Silver Lake", text: "Intel paid about $16.7 billion for Altera in 2015.",
                                                        language: "en", published: Classifier.utc.date(from: DateComponents(year: 2025, month: 4, day: 14))).first)
         #expect(history.amount == nil)
