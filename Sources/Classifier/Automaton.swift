@@ -5,10 +5,13 @@
 struct Automaton {
     private var classOf = [UInt8](repeating: 0, count: 256)
     private var classCount = 1
-    /// `delta[state * classCount + class]` = the next state's row offset (`next * classCount`),
-    /// failure transitions already folded in; bitwise-negated when the next state has outputs,
-    /// so that the scan tests one sign per byte and multiplies nothing.
-    private var delta: [Int32] = []
+    /// `delta[state * classCount + class]` = the next state, failure transitions already folded
+    /// in. States are numbered so that those with outputs come last (from `firstOutputState`):
+    /// the scan tests one comparison per byte. The table is 16-bit while the states fit, half
+    /// the cache footprint of 32-bit entries (the scan is bound by cache misses in this table).
+    private enum Table { case narrow([UInt16]), wide([UInt32]) }
+    private var delta: Table = .wide([])
+    private var firstOutputState = 0
     /// First output of a state (index into `outputs`), or -1.
     private var outputStart: [Int32] = []
     /// Chain of outputs: (pattern id, next index or -1). A state's outputs include its suffixes'.
@@ -46,13 +49,17 @@ struct Automaton {
             terminal[Int(s)].append(Int32(id))
         }
         // Number states breadth-first, so that the shallow states every scan keeps returning to
-        // have their table rows next to each other (and stay in cache).
-        var order: [Int32] = [0]
+        // have their table rows next to each other (and stay in cache); states that end a
+        // pattern (and so, after failure links, every state with outputs) after all others.
+        var bfs: [Int32] = [0]
         var head0 = 0
-        while head0 < order.count {
-            let s = order[head0]; head0 += 1
-            for k in children[Int(s)].keys.sorted() { order.append(children[Int(s)][k]!) }
+        while head0 < bfs.count {
+            let s = bfs[head0]; head0 += 1
+            for k in children[Int(s)].keys.sorted() { bfs.append(children[Int(s)][k]!) }
         }
+        let hasOutputs = Self.statesWithOutputs(children: children, terminal: terminal, order: bfs)
+        let order = bfs.filter { !hasOutputs[Int($0)] } + bfs.filter { hasOutputs[Int($0)] }
+        firstOutputState = order.count - bfs.filter { hasOutputs[Int($0)] }.count
         var renumber = [Int32](repeating: 0, count: children.count)
         for (new, old) in order.enumerated() { renumber[Int(old)] = Int32(new) }
         var bfsChildren = [[Int32: Int32]](repeating: [:], count: children.count)
@@ -65,7 +72,7 @@ struct Automaton {
         terminal = bfsTerminal
 
         let stateCount = children.count
-        delta = [Int32](repeating: 0, count: stateCount * classCount)
+        var delta = [Int32](repeating: 0, count: stateCount * classCount)
         outputStart = [Int32](repeating: -1, count: stateCount)
         var fail = [Int32](repeating: 0, count: stateCount)
         var queue: [Int32] = []
@@ -94,19 +101,46 @@ struct Automaton {
                 }
             }
         }
-        for (k, next) in delta.enumerated() {
-            let offset = next * Int32(classCount)
-            delta[k] = outputStart[Int(next)] >= 0 ? ~offset : offset
+        precondition((firstOutputState..<stateCount).allSatisfy { outputStart[$0] >= 0 } && (0..<firstOutputState).allSatisfy { outputStart[$0] < 0 })
+        self.delta = stateCount <= Int(UInt16.max) + 1 ? .narrow(delta.map { UInt16($0) }) : .wide(delta.map { UInt32($0) })
+    }
+
+    /// Which states have outputs: their own patterns, or a suffix's (through failure links).
+    /// Computed on the trie before numbering, breadth-first so a failure state comes first.
+    private static func statesWithOutputs(children: [[Int32: Int32]], terminal: [[Int32]], order: [Int32]) -> [Bool] {
+        var fail = [Int32](repeating: 0, count: children.count)
+        var has = terminal.map { !$0.isEmpty }
+        for s in order {
+            for (k, child) in children[Int(s)] {
+                guard s != 0 else { continue }
+                var f = fail[Int(s)]
+                while true {
+                    if let next = children[Int(f)][k] { fail[Int(child)] = next; break }
+                    if f == 0 { break }
+                    f = fail[Int(f)]
+                }
+            }
+            if s != 0 { has[Int(s)] = has[Int(s)] || has[Int(fail[Int(s)])] }
         }
+        return has
     }
 
     /// Calls `hit(pattern, end)` for every occurrence at word boundaries (as the pattern's
     /// open ends allow); `end` is one past the last byte.
     @inline(__always)
     func scan(_ text: UnsafeBufferPointer<UInt8>, _ hit: (Int, Int) -> Void) {
+        switch delta {
+        case .narrow(let table): scan(text, table, hit)
+        case .wide(let table): scan(text, table, hit)
+        }
+    }
+
+    @inline(__always)
+    private func scan<State: FixedWidthInteger & UnsignedInteger>(_ text: UnsafeBufferPointer<UInt8>, _ delta: [State], _ hit: (Int, Int) -> Void) {
         var s = 0
         let cc = classCount
         let n = text.count
+        let firstOutput = firstOutputState
         delta.withUnsafeBufferPointer { d in
         classOf.withUnsafeBufferPointer { cls in
         outputStart.withUnsafeBufferPointer { outs in
@@ -114,10 +148,10 @@ struct Automaton {
         patternLengths.withUnsafeBufferPointer { lengths in
         openEnds.withUnsafeBufferPointer { open in
             for i in 0..<n {
-                let next = d[s + Int(cls[Int(text[i])])]
-                if next >= 0 { s = Int(next); continue }
-                s = Int(~next)
-                var o = outs[s / cc]
+                let next = Int(d[s &+ Int(cls[Int(text[i])])])
+                s = next &* cc
+                if next < firstOutput { continue }
+                var o = outs[next]
                 let endsWord = i + 1 == n || !FoldedText.isWordByte(text[i + 1])
                 while o >= 0 {
                     let entry = outputs[Int(o)]

@@ -328,8 +328,12 @@ final class ArticleContext {
                 return from < to && Self.separatesClauses(body[(range.lowerBound + from)..<(range.lowerBound + to)])
             }
             guard separated(trigger) else { return false }
+            // A rule that another type of this sentence suppresses tells no event and owns no
+            // figure ("will build a … facility …, investing up to $4.6 billion": the plant's sum).
             return liveTriggers.contains {
-                $0.rule != rule && rules.rules[$0.rule].type != rules.rules[rule].type && (!separated($0.found) || gap($0.found) < gap(trigger))
+                $0.rule != rule && rules.rules[$0.rule].type != rules.rules[rule].type
+                    && !rules.rules[$0.rule].suppressedBy.contains(where: liveTypes.contains)
+                    && (!separated($0.found) || gap($0.found) < gap(trigger))
             }
         }
         /// Whether a company name is followed by a chip word or a product ("Nvidia GPUs",

@@ -150,6 +150,13 @@ let classifier = Classifier(rules: shippedRules)
         #expect(!dashed.contains { $0.type == .earningsGuidance && $0.amount != nil })
     }
 
+    @Test func aRuleThatTheSentenceSuppressesOwnsNoFigure() throws {
+        // "investing" is a funding-round word, but a plant suppresses funding rounds: the sum is the plant's.
+        let plant = classifier.classify(title: "", text: "WARSAW, June 16 (Reuters) - Intel will build a semiconductor assembly and testing facility near the Polish city of Wroclaw, investing up to $4.6 billion, the U.S. chipmaker said on Friday.", language: "en")
+        #expect(plant.map(\.type) == [.fabInvestment])
+        #expect(plant.first?.amount == Money(min: nil, max: 4.6e9, currency: "USD"))
+    }
+
     @Test func smallFiguresAreNoDealSums() throws {
         // Analysts' price targets are no round, and $150 is no deal's sum.
         let targets = classifier.classify(title: "Marvell shares jump",
@@ -614,6 +621,47 @@ let classifier = Classifier(rules: shippedRules)
             }
         }
         #expect(events > 100)
+    }
+}
+
+/// The automaton finds exactly what a naive search finds, at word boundaries as each pattern's
+/// open ends allow, with a small dictionary (16-bit table) and one past 65,536 states (32-bit
+/// table, as with 10,000 aliases): a missed name is a missed event.
+@Suite struct AutomatonTests {
+    static func naive(_ patterns: [[UInt8]], _ openEnds: [UInt8], _ text: [UInt8]) -> [[Int]] {
+        var found: [[Int]] = []
+        for (id, p) in patterns.enumerated() where !p.isEmpty && p.count <= text.count {
+            for start in 0...(text.count - p.count) where text[start] == p[0] && text[start..<(start + p.count)].elementsEqual(p) {
+                let end = start + p.count
+                if openEnds[id] & 1 == 0 && start > 0 && FoldedText.isWordByte(text[start - 1]) { continue }
+                if openEnds[id] & 2 == 0 && end < text.count && FoldedText.isWordByte(text[end]) { continue }
+                found.append([id, end])
+            }
+        }
+        return found.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) }
+    }
+
+    @Test(arguments: [200, 14_000])
+    func findsWhatANaiveSearchFinds(patternCount: Int) {
+        var rng = SplitMix64(seed: UInt64(patternCount))
+        let letters = Array("abcde ".utf8)
+        func word(_ n: Int) -> [UInt8] { (0..<n).map { _ in letters[Int(rng.next() % 5)] } }
+        // Short patterns over a small alphabet overlap a lot (suffix outputs, failure links);
+        // long ones make states.
+        let patterns = (0..<patternCount).map { k in word(k % 3 == 0 ? 1 + Int(rng.next() % 3) : 6 + Int(rng.next() % 15)) }
+        let openEnds = patterns.map { _ in UInt8(rng.next() % 4) }
+        let automaton = Automaton(patterns: patterns, openEnds: openEnds)
+        if patternCount > 1_000 { #expect(automaton.stateCount > 65_536) } else { #expect(automaton.stateCount < 65_536) }
+        let text = (0..<2_000).map { _ in letters[Int(rng.next() % UInt64(letters.count))] }
+        var hits: [[Int]] = []
+        text.withUnsafeBufferPointer { buf in automaton.scan(buf) { hits.append([$0, $1]) } }
+        hits.sort { ($0[1], $0[0]) < ($1[1], $1[0]) }
+        let expected = Self.naive(patterns, openEnds, text)
+        #expect(expected.count > 100)
+        // Compared without printing thousands of hits on failure.
+        let firstDifference = (0..<min(hits.count, expected.count)).first { hits[$0] != expected[$0] }
+        #expect(hits.count == expected.count && firstDifference == nil,
+                "\(hits.count) hits, \(expected.count) expected; first difference at \(firstDifference.map(String.init) ?? "the end")")
     }
 }
 
