@@ -453,6 +453,14 @@ public struct Classifier: Sendable {
                 let theirs = Set(other.actors.map(\.name))
                 return e.type != .fundingRound && mine.count >= 2 && theirs.count >= 2 && !mine.isSubset(of: theirs) && !theirs.isSubset(of: mine)
             }
+            // "Angeführt wurde die Runde vom Investor Greenoaks, der allein 500 Millionen Dollar
+            // beisteuerte": a round told only by its investors is the article's latest round, and
+            // the figure is one investor's share, not the round's.
+            if e.type == .fundingRound, !e.actors.isEmpty, e.actors.allSatisfy({ $0.role == "investor" }), namesTheRound(e.evidence),
+               let k = out.lastIndex(where: { $0.event.type == .fundingRound && $0.sentence < sentence && sentence - $0.sentence <= priceReach }) {
+                for a in e.actors where !out[k].event.actors.contains(where: { $0.name == a.name }) { out[k].event.actors.append(a) }
+                continue
+            }
             // Events of one sentence are distinct: the sentence was split into clauses for them.
             guard let k = out.firstIndex(where: {
                 $0.event.type == e.type && $0.sentence != sentence && !differentProducts($0.event) && !differentAmounts($0.event)
@@ -482,6 +490,12 @@ public struct Classifier: Sendable {
             out[k] = (merged, sentence, out[k].headline)   // the window moves on with the latest telling of the event
         }
         return out.map(\.event)
+    }
+
+    /// "the round", "die Runde", "Finanzierungsrunde": the sentence goes on about a round told before.
+    static func namesTheRound(_ sentence: String) -> Bool {
+        let folded = FoldedText.fold(sentence)
+        return folded[...].containsBytes(Array("round".utf8)) || folded[...].containsBytes(Array("runde".utf8))
     }
 
     static func score(_ e: Event) -> Double {

@@ -150,6 +150,17 @@ let classifier = Classifier(rules: shippedRules)
         #expect(!dashed.contains { $0.type == .earningsGuidance && $0.amount != nil })
     }
 
+    @Test func aRoundToldOnlyByItsInvestorsIsTheArticlesRound() throws {
+        // The second sentence names only the lead investor and its share: one round, with the
+        // round's sum and both parties.
+        let events = classifier.classify(title: "Sutskevers Start-up SSI sammelt zwei Milliarden Dollar ein",
+                                         text: "Angeführt wurde die Runde laut Insidern vom Investor Greenoaks, der allein 500 Millionen Dollar beisteuerte.", language: "de")
+        let rounds = events.filter { $0.type == .fundingRound }
+        #expect(rounds.count == 1)
+        #expect(rounds.first?.amount == Money(min: 2e9, max: 2e9, currency: "USD"))
+        #expect(Set(rounds.first?.actors.map(\.name) ?? []) == ["Safe Superintelligence", "Greenoaks"])
+    }
+
     @Test func aRuleThatTheSentenceSuppressesOwnsNoFigure() throws {
         // "investing" is a funding-round word, but a plant suppresses funding rounds: the sum is the plant's.
         let plant = classifier.classify(title: "", text: "WARSAW, June 16 (Reuters) - Intel will build a semiconductor assembly and testing facility near the Polish city of Wroclaw, investing up to $4.6 billion, the U.S. chipmaker said on Friday.", language: "en")
