@@ -408,7 +408,7 @@ final class ArticleContext {
             if subjectRefersBack || describesTheSubject, !actors.isEmpty, let topic = topicActor, rule.type != .exportControl,
                !actors.contains(where: { $0.name == rules.entities[topic].name }), !(rule.companiesOnly && rules.entities[topic].kind == .regulator) {
                 let e = rules.entities[topic]
-                actors.insert(e.actor(rule.roleBefore), at: 0)
+                actors.insert(e.actor(roleBefore), at: 0)
                 why("actor \(e.name): the sentence's subject refers back to the article's company")
             }
             // "Das Münchner KI-Start-up Parloa sammelt 120 Millionen Dollar ein", "Nvidia-backed startup
@@ -435,7 +435,7 @@ final class ArticleContext {
                 guard let topic = topicActor, !vendors.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
                       refersBack || allQuantities.contains(where: { clause.contains($0.start) }) else { continue }
                 let e = rules.entities[topic]
-                actors.insert(e.actor(rule.roleBefore), at: 0)
+                actors.insert(e.actor(roleBefore), at: 0)
                 confidence -= 0.15
                 why("actor \(e.name) taken from the article's headline and lead (the sentence names only the chips' maker)")
             }
@@ -447,7 +447,7 @@ final class ArticleContext {
                 guard let topic = topicActor, i <= 3 || hasFigure || refersBack,
                       !(rule.companiesOnly && rules.entities[topic].kind == .regulator) else { continue }
                 let e = rules.entities[topic]
-                actors = [e.actor(rule.roleBefore)]
+                actors = [e.actor(roleBefore)]
                 confidence -= 0.15
                 borrowedActor = true
                 why("actor \(e.name) taken from the article's headline and lead (the sentence names none)")

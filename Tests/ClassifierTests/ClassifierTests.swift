@@ -161,6 +161,14 @@ let classifier = Classifier(rules: shippedRules)
         #expect(Set(rounds.first?.actors.map(\.name) ?? []) == ["Safe Superintelligence", "Greenoaks"])
     }
 
+    @Test func theArticlesCompanyTakesTheSubjectsRoleOfTheTrigger() throws {
+        // "investiert … in" swaps the funding roles: the unnamed subject is the investor.
+        let events = classifier.classify(title: "ASML wird Großaktionär eines französischen KI-Start-ups",
+                                         text: "Der niederländische Chipausrüster investiert 1,3 Milliarden Euro in den französischen Sprachmodell-Entwickler.", language: "de")
+        let round = try #require(events.first { $0.type == .fundingRound && $0.amount != nil })
+        #expect(round.actors.first { $0.name == "ASML" }?.role == "investor")
+    }
+
     @Test func aRuleThatTheSentenceSuppressesOwnsNoFigure() throws {
         // "investing" is a funding-round word, but a plant suppresses funding rounds: the sum is the plant's.
         let plant = classifier.classify(title: "", text: "WARSAW, June 16 (Reuters) - Intel will build a semiconductor assembly and testing facility near the Polish city of Wroclaw, investing up to $4.6 billion, the U.S. chipmaker said on Friday.", language: "en")
