@@ -126,6 +126,9 @@ public struct Lexicon: Sendable {
     public var descriptors: [String: [String]] = [:]
     /// Words that make a number a count of chips ("GPUs", "Grafikprozessoren"), all languages.
     public var units: [String] = []
+    /// Named lists of words, per language, that a rule pattern names as `{name}`: "departs ...
+    /// {executive}" stands for one pattern per title ("departs ... CEO", "departs ... CFO", …).
+    public var groups: [String: [String: [String]]] = [:]
 }
 
 /// Everything under `Rules/`, validated. Load errors name file:line and the reason.
@@ -164,7 +167,8 @@ public struct RuleSet: Sendable {
             case "lexicon": try set.readLexicon(reader.load(text), reader)
             default:
                 do {
-                    set.rules.append(try readRule(reader.load(text), reader, fileName: file.deletingPathExtension().lastPathComponent))
+                    // Lexicon files load before event files, so a rule's `{group}` names are known.
+                    set.rules.append(try readRule(reader.load(text), reader, fileName: file.deletingPathExtension().lastPathComponent, groups: set.lexicon.groups))
                 } catch let e as RuleError where skippingBrokenEventRules {
                     set.skipped.append(e)
                 }
@@ -203,8 +207,19 @@ public struct RuleSet: Sendable {
     }
 
     mutating func readLexicon(_ node: Node, _ r: YAMLReader) throws {
-        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "cut_headings", "units", "background", "former", "references", "descriptors"],
+        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "cut_headings", "units", "background", "former", "references", "descriptors", "groups"],
                                    what: "a lexicon file")
+        if let groups = top["groups"] {
+            guard let m = groups.mapping else { throw r.error(groups, "groups must map group names to {language: [words]}") }
+            for (nameNode, lists) in m {
+                let name = try r.string(nameNode, "a group name")
+                guard lexicon.groups[name] == nil else { throw r.error(nameNode, "group '\(name)' is defined twice") }
+                let words = try r.perLanguage(lists, "groups.\(name)")
+                guard !words.values.joined().isEmpty else { throw r.error(lists, "group '\(name)' has no words") }
+                if let nested = words.values.joined().first(where: { $0.contains("{") }) { throw r.error(lists, "group '\(name)': '\(nested)' names a group inside a group") }
+                lexicon.groups[name] = words
+            }
+        }
         for (key, status) in [("denial", EventStatus.denied), ("rumor", .rumor), ("hedge", .reported), ("plan", .planned)] {
             if let n = top[key] { lexicon.status[status, default: [:]].merge(try r.perLanguage(n, key)) { $0 + $1 } }
         }
@@ -231,7 +246,7 @@ public struct RuleSet: Sendable {
         lexicon.descriptors.merge(try r.perLanguage(top["descriptors"], "descriptors")) { $0 + $1 }
     }
 
-    static func readRule(_ node: Node, _ r: YAMLReader, fileName: String) throws -> EventRule {
+    static func readRule(_ node: Node, _ r: YAMLReader, fileName: String, groups: [String: [String: [String]]] = [:]) throws -> EventRule {
         let f = try r.fields(node, allowed: ["id", "title", "description", "level", "tags", "falsepositives", "references", "status",
                                             "triggers", "vetoes", "prices", "requires", "roles", "suppressed_by", "topic_only", "companies_only",
                                             "one_per_sentence", "confidence",
@@ -241,9 +256,31 @@ public struct RuleSet: Sendable {
             throw r.error(f["id"], "id '\(id)' is not an event type (\(EventType.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard id == fileName else { throw r.error(f["id"], "id '\(id)' must match the file name '\(fileName)'") }
-        let triggers = try r.perLanguage(f["triggers"], "triggers")
+        func expanded(_ key: String) throws -> [String: [String]] {
+            var out: [String: [String]] = [:]
+            for (lang, patterns) in try r.perLanguage(f[key], key) {
+                out[lang] = try patterns.flatMap { try expand($0, language: lang, in: f[key]) }
+            }
+            return out
+        }
+        /// "departs ... {executive}" → one pattern per word of the group in the pattern's language
+        /// (and in `any`); several groups multiply.
+        func expand(_ pattern: String, language: String, in node: Node?) throws -> [String] {
+            guard let open = pattern.firstIndex(of: "{") else { return [pattern] }
+            guard let close = pattern[open...].firstIndex(of: "}") else { throw r.error(node, "'\(pattern)': '{' without '}'") }
+            let name = String(pattern[pattern.index(after: open)..<close])
+            guard let group = groups[name] else {
+                throw r.error(node, "'\(pattern)': unknown group '{\(name)}' (define it under `groups:` in a lexicon file; known: \(groups.keys.sorted().joined(separator: ", ")))")
+            }
+            let words = language == "any" ? Array(group.values.joined()) : (group[language] ?? []) + (group["any"] ?? [])
+            guard !words.isEmpty else { throw r.error(node, "'\(pattern)': group '{\(name)}' has no words for language \(language)") }
+            return try words.flatMap { word in
+                try expand(String(pattern[..<open]) + word + String(pattern[pattern.index(after: close)...]), language: language, in: node)
+            }
+        }
+        let triggers = try expanded("triggers")
         guard !triggers.values.joined().isEmpty else { throw r.error(f["triggers"] ?? node, "rule \(id) has no triggers") }
-        let vetoes = try r.perLanguage(f["vetoes"], "vetoes"), prices = try r.perLanguage(f["prices"], "prices")
+        let vetoes = try expanded("vetoes"), prices = try expanded("prices")
         for (key, patterns) in [("triggers", triggers), ("vetoes", vetoes), ("prices", prices)] {
             // `*` extends a word at its start or end; inside a word it would never match.
             for p in patterns.values.joined() {
@@ -263,10 +300,12 @@ public struct RuleSet: Sendable {
             let rf = try r.fields(roles, allowed: ["before", "after", "swapped_for"], what: "roles")
             before = try r.optionalString(rf["before"], "roles.before") ?? before
             after = try r.optionalString(rf["after"], "roles.after") ?? after
-            swapped = Set(try r.strings(rf["swapped_for"], "roles.swapped_for"))
             let known = Set(triggers.values.joined())
-            if let unknown = swapped.first(where: { !known.contains($0) }) {
-                throw r.error(rf["swapped_for"], "roles.swapped_for: '\(unknown)' is not one of this rule's triggers")
+            for entry in try r.strings(rf["swapped_for"], "roles.swapped_for") {
+                // A group expands over all languages here; the triggers say which of them exist.
+                let matching = try expand(entry, language: "any", in: rf["swapped_for"]).filter(known.contains)
+                guard !matching.isEmpty else { throw r.error(rf["swapped_for"], "roles.swapped_for: '\(entry)' is not one of this rule's triggers") }
+                swapped.formUnion(matching)
             }
         }
         var suppressed: [EventType] = []

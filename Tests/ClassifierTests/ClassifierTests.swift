@@ -539,6 +539,23 @@ let classifier = Classifier(rules: shippedRules)
         }
     }
 
+    @Test func aGroupStandsForEachOfItsWordsInThePatternsLanguage() throws {
+        dir.write("lexicon/groups.yaml", "groups:\n  title:\n    en: [CEO, chief financial officer]\n    de: [Finanzchef]\n")
+        let set = try load(event: "id: funding_round\ntriggers:\n  en: [\"{title} ... resigns\"]\n  de: [\"{title} ... tritt zurück\"]\n")
+        #expect(set.rules[0].triggers["en"] == ["CEO ... resigns", "chief financial officer ... resigns"])
+        #expect(set.rules[0].triggers["de"] == ["Finanzchef ... tritt zurück"])
+        let classifier = Classifier(rules: set)
+        #expect(classifier.classify(title: "", text: "Nvidia's chief financial officer resigns.", language: "en").count == 1)
+        #expect(classifier.classify(title: "", text: "Der Finanzchef von Nvidia tritt zurück.", language: "de").count == 1)
+        #expect(classifier.classify(title: "", text: "Nvidia's head of sales resigns.", language: "en").isEmpty)
+    }
+
+    @Test func anUnknownGroupIsAnErrorWithFileAndLine() {
+        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "'{titel} ... resigns': unknown group '{titel}' (define it under `groups:` in a lexicon file; known: )")) {
+            _ = try load(event: "id: funding_round\ntriggers:\n  en: [\"{titel} ... resigns\"]\n")
+        }
+    }
+
     @Test func yamlSyntaxErrorsNameTheLine() throws {
         do {
             _ = try load(event: "id: funding_round\ntriggers:\n  en: [raises\n  de: x\n")
