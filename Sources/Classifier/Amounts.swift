@@ -288,12 +288,30 @@ struct AmountReader {
     static let dealNouns: Set<String> = ["deal", "contract", "agreement", "transaction", "order", "purchase", "acquisition", "takeover",
                                          "vertrag", "auftrag", "transaktion", "vereinbarung", "ubernahme", "kauf"]
 
-    private func precededBy(_ tokens: [Token], _ i: Int, _ phrases: [[String]]) -> Bool {
+    /// Whether one of `phrases` ends right before token `i`, after any of `skipping` ("rund", "gut").
+    private func precededBy(_ tokens: [Token], _ i: Int, _ phrases: [[String]], skipping: Set<String> = []) -> Bool {
+        var i = i
+        while i > 0, skipping.contains(tokens[i - 1].folded) { i -= 1 }
         for p in phrases where i - p.count >= 0 {
             if zip(tokens[(i - p.count)..<i], p).allSatisfy({ $0.folded == $1 }) { return true }
         }
         return false
     }
+
+    /// Whether one of `phrases` starts at token `j` ("or more" after a figure).
+    private func followedBy(_ tokens: [Token], _ j: Int, _ phrases: [[String]]) -> Bool {
+        phrases.contains { p in j + p.count <= tokens.count && zip(tokens[j..<(j + p.count)], p).allSatisfy { $0.bare == $1 } }
+    }
+
+    /// "$1 billion or more", "eine Milliarde oder mehr": the figure is a lower bound.
+    static let orMore: [[String]] = [["or", "more"], ["or", "higher"], ["or", "above"], ["oder", "mehr"], ["und", "mehr"]]
+    /// Words that introduce the figure a change starts from.
+    static let changeFrom: [[String]] = [["up", "from"], ["down", "from"], ["compared", "with"], ["compared", "to"], ["versus"], ["vs."],
+                                         ["gegenuber"], ["verglichen", "mit"], ["nach", "zuvor"]]
+    /// Hedges between such a word and its figure: "nach gut vier Milliarden", "up from about $1.9 billion".
+    static let hedgesBeforeFigures: Set<String> = ["about", "around", "roughly", "nearly", "almost", "some", "rund", "gut", "knapp", "etwa", "fast", "ungefahr", "$", "us$", "€"]
+    /// A period before the news: "nach … im Vorjahr", "from $228.9 million a year earlier".
+    static let pastPeriods: Set<String> = ["vorjahr", "vorjahres", "vorjahresquartal", "vorjahreszeitraum", "year", "earlier", "ago", "previously", "zuvor"]
 
     func amounts(in sentence: String, language: String) -> [Found<Money>] {
         amounts(in: tokenize(sentence), language: language)
@@ -358,7 +376,7 @@ struct AmountReader {
             }
             if lo == hi {
                 if precededBy(tokens, first, Self.upTo) { lo = nil }
-                else if precededBy(tokens, first, Self.atLeast) { hi = nil }
+                else if precededBy(tokens, first, Self.atLeast) || followedBy(tokens, j, Self.orMore) { hi = nil }
             }
             // The words before the figure in its clause, back to a comma or another figure (a
             // percentage is no stop: "Net profit jumped 57% to T$374.68 billion").
@@ -383,8 +401,13 @@ struct AmountReader {
             }
             // "9.1 trillion won ($6.78 billion)": the bracket converts the figure before it.
             let converts = first > 0 && tokens[first - 1].folded == "(" && found.last.map { $0.end + 2 >= tokens[first - 1].start } == true
+            // "more than the $X …", and the figure a change starts from: "up from $1.9 billion a
+            // year ago", "nach gut vier Milliarden im Vorjahr", "compared with $X".
             let comparison = (j + 1 < tokens.count && Self.comparatives.contains(tokens[j].bare) && Self.than.contains(tokens[j + 1].bare))
                 || (first >= 2 && Self.than.contains(tokens[first - 2].bare) && Self.articles.contains(tokens[first - 1].bare))
+                || precededBy(tokens, first, Self.changeFrom, skipping: Self.hedgesBeforeFigures)
+                || (precededBy(tokens, first, [["nach"], ["from"]], skipping: Self.hedgesBeforeFigures)
+                    && tokens[j..<min(tokens.count, j + 4)].contains { Self.pastPeriods.contains($0.bare) })
             if !converts {
                 found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end,
                                    isValuation: valuation, isComparison: comparison, isUnitPrice: unitPrice, isProfit: profit))

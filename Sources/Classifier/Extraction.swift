@@ -126,6 +126,9 @@ final class ArticleContext {
         return found.sorted { $0.start < $1.start }
     }
 
+    /// Words that introduce the figure a change starts from ("up from", "nach … im Vorjahr").
+    static let changeIntroducers: [[UInt8]] = [" nach ", " from ", " gegenüber ", " compared with ", " compared to ", " versus ", " vs. "].map { Array($0.utf8) }
+
     /// " – ", " — ", " - ": a dash between spaces parts two clauses.
     static let spacedDashes: [[UInt8]] = [" – ", " — ", " - "].map { Array($0.utf8) }
 
@@ -316,6 +319,15 @@ final class ArticleContext {
             let starts = Dictionary(productMentions.map { ($0.found.start, rules.products[$0.product].name) }) { a, _ in a }
             return classifier.amounts.quantities(in: figures, language: language, productAt: { starts[$0] })
         }()
+        /// The sentence's history cue, unless it only dates the figure a change starts from, told
+        /// after the event's own figure: "… 2,5 Milliarden Dollar, nach gut vier Milliarden im
+        /// Vorjahr", "$2.5 billion, up from $1.9 billion a year ago".
+        func historyCue(after figureEnd: Int?) -> Found? {
+            guard let cue = background else { return nil }
+            guard let end = figureEnd, end <= cue.start else { return cue }
+            let between = body[(range.lowerBound + end)..<(range.lowerBound + cue.start)]
+            return Self.changeIntroducers.contains { between.containsBytes($0) } ? nil : cue
+        }
         let vendors = productMentions.compactMap { rules.products[$0.product].vendor }
         /// "TI's $60 billion fab pledge, Qualcomm buys Alphawave", "to buy Celestial AI for up to
         /// $5.5 billion; forecasts revenue …": a figure that a comma or semicolon parts from this
@@ -454,6 +466,7 @@ final class ArticleContext {
             }
             if rule.requires.contains(.regulator) && !actors.contains(where: { $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) { continue }
             var amount: Money?
+            var amountEnd: Int?
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
                 let all = allAmounts.filter { clause.contains($0.start) }
                 var candidates = all.filter {
@@ -463,12 +476,14 @@ final class ArticleContext {
                 if rule.type == .earningsGuidance && candidates.contains(where: { !$0.isProfit }) { candidates.removeAll { $0.isProfit } }
                 if let best = candidates.min(by: { abs($0.start - trigger.start) < abs($1.start - trigger.start) }) {
                     amount = best.value
+                    amountEnd = best.end
                     spans.append(Span(start: best.start, end: best.end, label: "amount"))
                 } else if !all.isEmpty {
                     why("no amount is the sum itself (valuations, differences, prices per share, figures below 100,000 and other events' figures are not)")
                 }
             }
-            let isHistory = background != nil || pastYear != nil
+            let historyCue = historyCue(after: amountEnd)
+            let isHistory = historyCue != nil || pastYear != nil
             // Past the lead, a sentence dated years back narrates the story's history: its events
             // were news then ("Musk co-founded OpenAI in 2015 but left its board in 2018").
             if pastYear != nil && i > 2 { continue }
@@ -476,7 +491,7 @@ final class ArticleContext {
                 // "…, when Microsoft invested $1 billion in OpenAI": history, not this event's figure.
                 amount = nil
                 why("amount ignored: the sentence tells history ("
-                    + (background.map { "\"\(classifier.phrases[$0.phrase].text)\"" } ?? "the year \(pastYear!)") + ")")
+                    + (historyCue.map { "\"\(classifier.phrases[$0.phrase].text)\"" } ?? "the year \(pastYear!)") + ")")
             }
             if rule.requires.contains(.amount) && amount == nil { continue }
             var quantity: Quantity?

@@ -169,6 +169,27 @@ let classifier = Classifier(rules: shippedRules)
         #expect(round.actors.first { $0.name == "ASML" }?.role == "investor")
     }
 
+    @Test func aFigureOrMoreIsALowerBound() {
+        let fine = classifier.amounts.amounts(in: "TSMC could face a $1 billion or more fine.", language: "en")
+        #expect(fine.map(\.value) == [Money(min: 1e9, max: nil, currency: "USD")])
+        let strafe = classifier.amounts.amounts(in: "TSMC drohe eine Strafe von einer Milliarde Dollar oder mehr.", language: "de")
+        #expect(strafe.map(\.value) == [Money(min: 1e9, max: nil, currency: "USD")])
+    }
+
+    @Test func theFigureAChangeStartsFromIsNeitherTheSumNorHistory() throws {
+        // The comparison figure is not the sum, and its "a year ago" / "im Vorjahr" dates that
+        // figure, not the sentence: the plan keeps its own figure.
+        let upFrom = classifier.amounts.amounts(in: "Micron will invest $2.5 billion this year, up from $1.9 billion a year ago.", language: "en")
+        #expect(upFrom.map(\.isComparison) == [false, true])
+        let micron = try #require(classifier.classify(title: "", text: "Micron will invest $2.5 billion in its Idaho fab this year, up from $1.9 billion a year ago.", language: "en").first)
+        #expect(micron.amount == Money(min: 2.5e9, max: 2.5e9, currency: "USD"))
+        let st = try #require(classifier.classify(title: "", text: "Für 2024 plant STMicro Nettoinvestitionen von rund 2,5 Milliarden Dollar für seine Fabriken, nach gut vier Milliarden im Vorjahr.", language: "de").first)
+        #expect(st.type == .fabInvestment && st.amount == Money(min: 2.5e9, max: 2.5e9, currency: "USD"))
+        // A history cue before the figure still tells history.
+        let past = try #require(classifier.classify(title: "", text: "Im Vorjahr hatte STMicro Nettoinvestitionen von rund vier Milliarden Dollar für seine Fabriken getätigt.", language: "de").first)
+        #expect(past.amount == nil)
+    }
+
     @Test func aRuleThatTheSentenceSuppressesOwnsNoFigure() throws {
         // "investing" is a funding-round word, but a plant suppresses funding rounds: the sum is the plant's.
         let plant = classifier.classify(title: "", text: "WARSAW, June 16 (Reuters) - Intel will build a semiconductor assembly and testing facility near the Polish city of Wroclaw, investing up to $4.6 billion, the U.S. chipmaker said on Friday.", language: "en")
