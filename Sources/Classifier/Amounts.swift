@@ -419,13 +419,19 @@ struct AmountReader {
     }
 
     /// "$9.6 billion, plus or minus $300 million" is one amount, $9.3–9.9 billion.
+    static let verbParticles: Set<[UInt8]> = Set(["", "an", "aus", "vor", "voraus", "zu"].map { Array($0.utf8) })
+
     static func joiningPlusMinus(_ found: [Found<Money>], _ b: [UInt8]) -> [Found<Money>] {
         var out: [Found<Money>] = []
         for f in found {
             if let last = out.last, last.end <= f.start, last.value.currency == f.value.currency, let mid = last.value.max, last.value.min == mid,
                let delta = f.value.max, f.value.min == delta, delta < mid {
                 let between = b[last.end..<f.start].filter { $0 != 0x20 && $0 != 0x2C }.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-                if plusMinus.contains(between) {
+                // A German verb's particle may close the clause first: "peilt … 3,3 Milliarden Dollar an,
+                // plus oder minus 100 Millionen".
+                if plusMinus.contains(where: { pm in
+                    between.count >= pm.count && between.suffix(pm.count).elementsEqual(pm) && verbParticles.contains(Array(between.dropLast(pm.count)))
+                }) {
                     out[out.count - 1].value = Money(min: mid - delta, max: mid + delta, currency: f.value.currency)
                     out[out.count - 1].end = f.end
                     continue
