@@ -305,9 +305,11 @@ struct AmountReader {
 
     /// "$1 billion or more", "eine Milliarde oder mehr": the figure is a lower bound.
     static let orMore: [[String]] = [["or", "more"], ["or", "higher"], ["or", "above"], ["oder", "mehr"], ["und", "mehr"]]
-    /// Words that introduce the figure a change starts from.
+    /// Words that introduce the figure a change starts from (folded).
     static let changeFrom: [[String]] = [["up", "from"], ["down", "from"], ["compared", "with"], ["compared", "to"], ["versus"], ["vs."],
                                          ["gegenuber"], ["verglichen", "mit"], ["nach", "zuvor"]]
+    /// Words that introduce it when a past period follows the figure ("nach … im Vorjahr").
+    static let fromWords: [[String]] = [["nach"], ["from"]]
     /// Hedges between such a word and its figure: "nach gut vier Milliarden", "up from about $1.9 billion".
     static let hedgesBeforeFigures: Set<String> = ["about", "around", "roughly", "nearly", "almost", "some", "rund", "gut", "knapp", "etwa", "fast", "ungefahr", "$", "us$", "€"]
     /// A period before the news: "nach … im Vorjahr", "from $228.9 million a year earlier".
@@ -406,7 +408,7 @@ struct AmountReader {
             let comparison = (j + 1 < tokens.count && Self.comparatives.contains(tokens[j].bare) && Self.than.contains(tokens[j + 1].bare))
                 || (first >= 2 && Self.than.contains(tokens[first - 2].bare) && Self.articles.contains(tokens[first - 1].bare))
                 || precededBy(tokens, first, Self.changeFrom, skipping: Self.hedgesBeforeFigures)
-                || (precededBy(tokens, first, [["nach"], ["from"]], skipping: Self.hedgesBeforeFigures)
+                || (precededBy(tokens, first, Self.fromWords, skipping: Self.hedgesBeforeFigures)
                     && tokens[j..<min(tokens.count, j + 4)].contains { Self.pastPeriods.contains($0.bare) })
             if !converts {
                 found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end,
@@ -418,9 +420,10 @@ struct AmountReader {
         return Self.joiningPlusMinus(found, b)
     }
 
-    /// "$9.6 billion, plus or minus $300 million" is one amount, $9.3–9.9 billion.
+    /// Particles that may end a German clause before "plus oder minus" ("peilt … an, plus oder minus").
     static let verbParticles: Set<[UInt8]> = Set(["", "an", "aus", "vor", "voraus", "zu"].map { Array($0.utf8) })
 
+    /// "$9.6 billion, plus or minus $300 million" is one amount, $9.3–9.9 billion.
     static func joiningPlusMinus(_ found: [Found<Money>], _ b: [UInt8]) -> [Found<Money>] {
         var out: [Found<Money>] = []
         for f in found {

@@ -126,8 +126,9 @@ final class ArticleContext {
         return found.sorted { $0.start < $1.start }
     }
 
-    /// Words that introduce the figure a change starts from ("up from", "nach … im Vorjahr").
-    static let changeIntroducers: [[UInt8]] = [" nach ", " from ", " gegenüber ", " compared with ", " compared to ", " versus ", " vs. "].map { Array($0.utf8) }
+    /// The words that introduce the figure a change starts from ("up from", "nach … im Vorjahr"),
+    /// as folded bytes between spaces: the amount reader's lists.
+    static let changeIntroducers: [[UInt8]] = (AmountReader.changeFrom + AmountReader.fromWords).map { Array((" " + $0.joined(separator: " ") + " ").utf8) }
 
     /// " – ", " — ", " - ": a dash between spaces parts two clauses.
     static let spacedDashes: [[UInt8]] = [" – ", " — ", " - "].map { Array($0.utf8) }
@@ -325,8 +326,9 @@ final class ArticleContext {
         func historyCue(after figureEnd: Int?) -> Found? {
             guard let cue = background else { return nil }
             guard let end = figureEnd, end <= cue.start else { return cue }
-            let between = body[(range.lowerBound + end)..<(range.lowerBound + cue.start)]
-            return Self.changeIntroducers.contains { between.containsBytes($0) } ? nil : cue
+            // Folded (as the lists are) and padded, so a word at either end is a whole word.
+            let between = [0x20] + FoldedText.fold(String(decoding: body[(range.lowerBound + end)..<(range.lowerBound + cue.start)], as: UTF8.self)) + [0x20]
+            return Self.changeIntroducers.contains { between[...].containsBytes($0) } ? nil : cue
         }
         let vendors = productMentions.compactMap { rules.products[$0.product].vendor }
         /// "TI's $60 billion fab pledge, Qualcomm buys Alphawave", "to buy Celestial AI for up to
