@@ -351,6 +351,8 @@ struct AmountReader {
             if i > taken, let sc = symbolCurrency(tokens, i - 1, b), sc.first >= taken { code = sc.code; first = sc.first }
             else if i > taken, tokens[i - 1].kind == .word, let wc = wordCurrency(tokens, at: i - 1), wc.end == i { code = wc.code; first = i - 1 }  // "USD 5bn"
             if j < tokens.count, let wc = wordCurrency(tokens, at: j, scaled: factor != 1) { code = code ?? wc.code; j = wc.end }
+            // "6.7 billion to 7.3 billion euros": a range may name its currency once, after its second end.
+            if code == nil { code = currencyAfterRange(tokens, from: j, first: first, b, language: language, scales: scales) }
             // "6.6 billion" after "$" is common; "10 Mrd. €" puts the symbol last.
             guard let code else { i = max(i + 1, j); continue }
             var lo: Double? = v1 * factor
@@ -375,6 +377,13 @@ struct AmountReader {
                         }
                     }
                 }
+            }
+            // "rund 7,4 Milliarden Dollar an, plus oder minus 300 Millionen": the margin without its
+            // currency (with one, `joiningPlusMinus` joins the two amounts).
+            if lo == hi, let (delta, end) = marginWithoutCurrency(tokens, from: j, b, language: language, scales: scales), let mid = lo, delta < mid {
+                lo = mid - delta
+                hi = mid + delta
+                j = end
             }
             if lo == hi {
                 if precededBy(tokens, first, Self.upTo) { lo = nil }
@@ -418,6 +427,37 @@ struct AmountReader {
             taken = j
         }
         return Self.joiningPlusMinus(found, b)
+    }
+
+    /// The currency named after a range's second end when the first has none: "6.7 billion to
+    /// 7.3 billion euros", "zwischen 30 Milliarden und 35 Milliarden Euro".
+    private func currencyAfterRange(_ tokens: [Token], from j: Int, first: Int, _ b: [UInt8], language: String, scales: [String: Double]) -> String? {
+        guard j + 1 < tokens.count else { return nil }
+        let between = precededBy(tokens, first, [["between"], ["zwischen"]])
+        guard Self.rangeDashes.contains(tokens[j].folded) || (between && Self.rangeAnds.contains(tokens[j].folded)),
+              tokens[j + 1].kind == .number, number(tokens[j + 1], b, language: language) != nil else { return nil }
+        var m = j + 2
+        let scaled = scale(m < tokens.count ? tokens[m] : nil, scales) != nil
+        if scaled { m += 1 }
+        return m < tokens.count ? wordCurrency(tokens, at: m, scaled: scaled)?.code : nil
+    }
+
+    /// A margin after a figure with no currency of its own: "…, plus oder minus 300 Millionen",
+    /// "± 0.1 billion". Returns the margin and the token after it.
+    private func marginWithoutCurrency(_ tokens: [Token], from j: Int, _ b: [UInt8], language: String, scales: [String: Double]) -> (Double, Int)? {
+        var k = j
+        if k < tokens.count, Self.verbParticles.contains(Array(tokens[k].bare.utf8)), tokens[k].kind == .word { k += 1 }
+        if k < tokens.count, tokens[k].folded == "," { k += 1 }
+        if k + 2 < tokens.count, tokens[k].bare == "plus", ["or", "oder"].contains(tokens[k + 1].bare), tokens[k + 2].bare == "minus" { k += 3 }
+        else if k < tokens.count, tokens[k].folded == "±" { k += 1 }
+        else { return nil }
+        guard k < tokens.count, tokens[k].kind == .number, let v = number(tokens[k], b, language: language) else { return nil }
+        var m = k + 1
+        var factor = 1.0
+        if let f = scale(m < tokens.count ? tokens[m] : nil, scales) { factor = f; m += 1 }
+        // A currency of its own, or a percentage, is not this case.
+        if m < tokens.count, wordCurrency(tokens, at: m, scaled: factor != 1) != nil || Self.percent.contains(tokens[m].bare) { return nil }
+        return (v * factor, m)
     }
 
     /// Particles that may end a German clause before "plus oder minus" ("peilt … an, plus oder minus").

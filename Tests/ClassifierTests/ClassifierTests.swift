@@ -119,6 +119,11 @@ let classifier = Classifier(rules: shippedRules)
         #expect(amount("AMD expects revenue of about $9.6 billion, plus or minus $300 million.", "en") == Money(min: 9.3e9, max: 9.9e9, currency: "USD"))
         #expect(amount("Umsatz von 9,6 Milliarden Dollar plus oder minus 300 Millionen Dollar", "de") == Money(min: 9.3e9, max: 9.9e9, currency: "USD"))
         #expect(amount("Für das Schlussquartal peilt der Konzern einen Umsatz von rund 3,3 Milliarden Dollar an, plus oder minus 100 Millionen Dollar.", "de") == Money(min: 3.2e9, max: 3.4e9, currency: "USD"))
+        #expect(amount("Für das dritte Quartal peilt ASML einen Umsatz von rund 7,4 Milliarden Dollar an, plus oder minus 300 Millionen.", "de") == Money(min: 7.1e9, max: 7.7e9, currency: "USD"))
+        #expect(amount("ASML expects third-quarter sales of 6.7 billion to 7.3 billion euros.", "en") == Money(min: 6.7e9, max: 7.3e9, currency: "EUR"))
+        #expect(amount("Der Konzern erwartet einen Umsatz zwischen 30 Milliarden und 35 Milliarden Euro.", "de") == Money(min: 3e10, max: 3.5e10, currency: "EUR"))
+        // A margin in per cent is no amount range.
+        #expect(amount("Revenue of $9.6 billion, plus or minus 2%.", "en") == Money(min: 9.6e9, max: 9.6e9, currency: "USD"))
         let found = classifier.amounts.amounts(in: "Commerce finalized up to $7.86 billion, about $640 million less than the $8.5bn agreed in March.", language: "en")
         #expect(found.map(\.isComparison) == [false, true, true])
         // "mehr als 5 Milliarden Dollar" is an amount of at least $5 billion, not a comparison.
