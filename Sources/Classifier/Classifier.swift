@@ -461,10 +461,18 @@ public struct Classifier: Sendable {
                 for a in e.actors where !out[k].event.actors.contains(where: { $0.name == a.name }) { out[k].event.actors.append(a) }
                 continue
             }
+            // "Technikchefin Mira Murati hat ihren Abschied angekündigt", "Auch Forschungschef Bob
+            // McGrew und Barret Zoph verlassen das Unternehmen": two people, two changes.
+            let myPeople = e.type == .leadershipChange ? Self.people(in: e) : []
+            func differentPeople(_ other: Event) -> Bool {
+                guard !myPeople.isEmpty else { return false }
+                let theirs = Self.people(in: other)
+                return !theirs.isEmpty && theirs.isDisjoint(with: myPeople)
+            }
             // Events of one sentence are distinct: the sentence was split into clauses for them.
             guard let k = out.firstIndex(where: {
                 $0.event.type == e.type && $0.sentence != sentence && !differentProducts($0.event) && !differentAmounts($0.event)
-                    && !differentParties($0.event) && (sentence - $0.sentence <= 2 || sharesActor($0.event))
+                    && !differentParties($0.event) && !differentPeople($0.event) && (sentence - $0.sentence <= 2 || sharesActor($0.event))
             }) else {
                 out.append((e, sentence, sentence == 0))
                 continue
@@ -490,6 +498,38 @@ public struct Classifier: Sendable {
             out[k] = (merged, sentence, out[k].headline)   // the window moves on with the latest telling of the event
         }
         return out.map(\.event)
+    }
+
+    /// The people a sentence names, as far as capitals tell: the last two words of each run of
+    /// capitalised words outside the actors' spans ("Chief Technology Officer Mira Murati" →
+    /// "Mira Murati"; "Forschungschef Bob McGrew und Barret Zoph" → "Bob McGrew", "Barret Zoph").
+    /// Only used to keep two leadership changes apart, so a stray noun pair costs little.
+    static func people(in e: Event) -> Set<String> {
+        let b = Array(e.evidence.utf8)
+        let actorSpans = e.spans.filter { $0.label == "actor" }
+        var people: Set<String> = []
+        var run: [Range<Int>] = []
+        func close() {
+            if run.count >= 2 { people.insert(String(decoding: b[run[run.count - 2].lowerBound..<run[run.count - 1].upperBound], as: UTF8.self)) }
+            run = []
+        }
+        var i = 0
+        while i < b.count {
+            guard FoldedText.isWordByte(b[i]) else {
+                if b[i] != 0x20 { close() }   // punctuation ends a name
+                i += 1
+                continue
+            }
+            var j = i
+            while j < b.count && (FoldedText.isWordByte(b[j]) || b[j] == 0x2D || b[j] == 0x27) { j += 1 }
+            // A capital: A–Z, or À–Þ in UTF-8 (C3 80–9E).
+            let capital = (b[i] >= 0x41 && b[i] <= 0x5A) || (b[i] == 0xC3 && i + 1 < b.count && b[i + 1] >= 0x80 && b[i + 1] <= 0x9E)
+            let inActor = actorSpans.contains { $0.start < j && i < $0.end }
+            if capital && !inActor && !b[i..<j].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { run.append(i..<j) } else { close() }
+            i = j
+        }
+        close()
+        return people
     }
 
     /// "the round", "die Runde", "Finanzierungsrunde": the sentence goes on about a round told before.

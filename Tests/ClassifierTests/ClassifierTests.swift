@@ -156,6 +156,18 @@ let classifier = Classifier(rules: shippedRules)
         #expect(!dashed.contains { $0.type == .earningsGuidance && $0.amount != nil })
     }
 
+    @Test func twoPeopleLeavingAreTwoChangesAndOnePersonToldTwiceIsOne() {
+        let title = "Technikchefin Mira Murati verlässt OpenAI"
+        let murati = "Die Technikchefin Mira Murati hat am Mittwoch überraschend ihren Abschied von OpenAI angekündigt."
+        let two = classifier.classify(title: title, text: murati + " OpenAI-Chef Sam Altman dankte ihr. Später am Tag teilte OpenAI mit, dass auch Forschungschef Bob McGrew und Barret Zoph das Unternehmen verlassen.", language: "de")
+        #expect(two.filter { $0.type == .leadershipChange }.count == 2)
+        let one = classifier.classify(title: title, text: murati, language: "de")
+        #expect(one.filter { $0.type == .leadershipChange }.count == 1)
+        let e = Event(type: .leadershipChange, actors: [], amount: nil, quantity: nil, product: nil, status: .confirmed, confidence: 0.7,
+                      evidence: "Auch Forschungschef Bob McGrew und Barret Zoph verlassen das Unternehmen.", spans: [], ruleID: "", rulesetVersion: "", language: "de", reasons: [])
+        #expect(Classifier.people(in: e) == ["Bob McGrew", "Barret Zoph"])
+    }
+
     @Test func aRoundToldOnlyByItsInvestorsIsTheArticlesRound() throws {
         // The second sentence names only the lead investor and its share: one round, with the
         // round's sum and both parties.
