@@ -365,7 +365,7 @@ final class ArticleContext {
         for (r, trigger, clause) in live {
             let rule = rules.rules[r]
             if rule.suppressedBy.contains(where: liveTypes.contains) { continue }
-            if rule.topicOnly && i > 3 && !leadRules.contains(r) { continue }
+            if rule.topicOnly && i > 3 && !leadRules.contains(r) && !rule.firesAnywhere.contains(classifier.phrases[trigger.phrase].text) { continue }
             var reasons: [String] = []
             func why(_ reason: @autoclosure () -> String) { if explain { reasons.append(reason()) } }
             why("rule \(rule.type.rawValue): trigger \"\(classifier.phrases[trigger.phrase].text)\"")

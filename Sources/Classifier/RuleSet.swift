@@ -85,6 +85,9 @@ public struct EventRule: Sendable {
     /// Fires beyond the headline and lead only when they also have one of its triggers:
     /// such figures elsewhere in an article are context (last year's revenue in a deal story).
     public var topicOnly: Bool
+    /// Triggers of a `topic_only` rule that fire anywhere all the same: a guidance sentence
+    /// ("expects revenue of …") is news even in a story about something else.
+    public var firesAnywhere: Set<String> = []
     /// Only companies and investors act in it: a government in the sentence is not its actor
     /// ("The Biden administration launched its third crackdown" launches no product).
     public var companiesOnly: Bool
@@ -249,7 +252,7 @@ public struct RuleSet: Sendable {
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String, groups: [String: [String: [String]]] = [:]) throws -> EventRule {
         let f = try r.fields(node, allowed: ["id", "title", "description", "level", "tags", "falsepositives", "references", "status",
                                             "triggers", "vetoes", "prices", "requires", "roles", "suppressed_by", "topic_only", "companies_only",
-                                            "one_per_sentence", "confidence",
+                                            "one_per_sentence", "confidence", "fires_anywhere",
                                             "tests"], what: "an event rule")
         let id = try r.string(f["id"], "id")
         guard let type = EventType(rawValue: id) else {
@@ -308,6 +311,12 @@ public struct RuleSet: Sendable {
                 swapped.formUnion(matching)
             }
         }
+        var anywhere: Set<String> = []
+        for entry in try r.strings(f["fires_anywhere"], "fires_anywhere") {
+            let matching = try expand(entry, language: "any", in: f["fires_anywhere"]).filter(Set(triggers.values.joined()).contains)
+            guard !matching.isEmpty else { throw r.error(f["fires_anywhere"], "fires_anywhere: '\(entry)' is not one of this rule's triggers") }
+            anywhere.formUnion(matching)
+        }
         var suppressed: [EventType] = []
         for s in try r.strings(f["suppressed_by"], "suppressed_by") {
             guard let t = EventType(rawValue: s) else { throw r.error(f["suppressed_by"], "suppressed_by: '\(s)' is not an event type") }
@@ -324,7 +333,7 @@ public struct RuleSet: Sendable {
                 }
             }
         }
-        return EventRule(type: type, title: try r.optionalString(f["title"], "title") ?? id,
+        var rule = EventRule(type: type, title: try r.optionalString(f["title"], "title") ?? id,
                          description: try r.optionalString(f["description"], "description") ?? "",
                          level: try r.optionalString(f["level"], "level") ?? "medium", tags: try r.strings(f["tags"], "tags"),
                          falsePositives: try r.strings(f["falsepositives"], "falsepositives"), triggers: triggers,
@@ -333,6 +342,8 @@ public struct RuleSet: Sendable {
                          companiesOnly: try r.bool(f["companies_only"], "companies_only", default: false),
                          onePerSentence: try r.bool(f["one_per_sentence"], "one_per_sentence", default: false),
                          confidence: confidence, tests: tests, file: r.file)
+        rule.firesAnywhere = anywhere
+        return rule
     }
 
     static func readTest(_ node: Node, _ r: YAMLReader, isMatch: Bool) throws -> RuleTest {

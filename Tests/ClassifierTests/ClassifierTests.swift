@@ -156,6 +156,14 @@ let classifier = Classifier(rules: shippedRules)
         #expect(!dashed.contains { $0.type == .earningsGuidance && $0.amount != nil })
     }
 
+    @Test func guidanceIsNewsAnywhereButPastRevenueOnlyInAResultsStory() {
+        let lead = "Intel cuts 15% of jobs. The company will lay off more than 15,000 people. It also suspends its dividend. Shares fell 20%. "
+        let guidance = classifier.classify(title: "Intel to cut 15,000 jobs", text: lead + "Intel expects third-quarter revenue of $12.5 billion to $13.5 billion.", language: "en")
+        #expect(guidance.contains { $0.type == .earningsGuidance && $0.amount == Money(min: 1.25e10, max: 1.35e10, currency: "USD") })
+        let history = classifier.classify(title: "Intel to cut 15,000 jobs", text: lead + "Intel had revenue of $54 billion last year.", language: "en")
+        #expect(!history.contains { $0.type == .earningsGuidance })
+    }
+
     @Test func twoPeopleLeavingAreTwoChangesAndOnePersonToldTwiceIsOne() {
         let title = "Technikchefin Mira Murati verlässt OpenAI"
         let murati = "Die Technikchefin Mira Murati hat am Mittwoch überraschend ihren Abschied von OpenAI angekündigt."
@@ -573,7 +581,7 @@ let classifier = Classifier(rules: shippedRules)
     }
 
     @Test func unknownFieldIsAnErrorWithFileAndLine() {
-        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "unknown field 'trigers' in an event rule (allowed: companies_only, confidence, description, falsepositives, id, level, one_per_sentence, prices, references, requires, roles, status, suppressed_by, tags, tests, title, topic_only, triggers, vetoes)")) {
+        #expect(throws: RuleError(file: "Rules/events/funding_round.yaml", line: 3, reason: "unknown field 'trigers' in an event rule (allowed: companies_only, confidence, description, falsepositives, fires_anywhere, id, level, one_per_sentence, prices, references, requires, roles, status, suppressed_by, tags, tests, title, topic_only, triggers, vetoes)")) {
             _ = try load(event: "id: funding_round\ntriggers: {en: [raises]}\ntrigers: {en: [raised]}\n")
         }
     }
