@@ -49,17 +49,13 @@ struct Automaton {
             terminal[Int(s)].append(Int32(id))
         }
         // Number states breadth-first, so that the shallow states every scan keeps returning to
-        // have their table rows next to each other (and stay in cache); states that end a
-        // pattern (and so, after failure links, every state with outputs) after all others.
-        var bfs: [Int32] = [0]
+        // have their table rows next to each other (and stay in cache).
+        var order: [Int32] = [0]
         var head0 = 0
-        while head0 < bfs.count {
-            let s = bfs[head0]; head0 += 1
-            for k in children[Int(s)].keys.sorted() { bfs.append(children[Int(s)][k]!) }
+        while head0 < order.count {
+            let s = order[head0]; head0 += 1
+            for k in children[Int(s)].keys.sorted() { order.append(children[Int(s)][k]!) }
         }
-        let hasOutputs = Self.statesWithOutputs(children: children, terminal: terminal, order: bfs)
-        let order = bfs.filter { !hasOutputs[Int($0)] } + bfs.filter { hasOutputs[Int($0)] }
-        firstOutputState = order.count - bfs.filter { hasOutputs[Int($0)] }.count
         var renumber = [Int32](repeating: 0, count: children.count)
         for (new, old) in order.enumerated() { renumber[Int(old)] = Int32(new) }
         var bfsChildren = [[Int32: Int32]](repeating: [:], count: children.count)
@@ -101,28 +97,18 @@ struct Automaton {
                 }
             }
         }
-        precondition((firstOutputState..<stateCount).allSatisfy { outputStart[$0] >= 0 } && (0..<firstOutputState).allSatisfy { outputStart[$0] < 0 })
-        self.delta = stateCount <= Int(UInt16.max) + 1 ? .narrow(delta.map { UInt16($0) }) : .wide(delta.map { UInt32($0) })
-    }
-
-    /// Which states have outputs: their own patterns, or a suffix's (through failure links).
-    /// Computed on the trie before numbering, breadth-first so a failure state comes first.
-    private static func statesWithOutputs(children: [[Int32: Int32]], terminal: [[Int32]], order: [Int32]) -> [Bool] {
-        var fail = [Int32](repeating: 0, count: children.count)
-        var has = terminal.map { !$0.isEmpty }
-        for s in order {
-            for (k, child) in children[Int(s)] {
-                guard s != 0 else { continue }
-                var f = fail[Int(s)]
-                while true {
-                    if let next = children[Int(f)][k] { fail[Int(child)] = next; break }
-                    if f == 0 { break }
-                    f = fail[Int(f)]
-                }
-            }
-            if s != 0 { has[Int(s)] = has[Int(s)] || has[Int(fail[Int(s)])] }
+        // Move the states with outputs after all others (breadth-first order kept within each
+        // part; the root has none and stays 0), so the scan tests one comparison per byte.
+        let last = (0..<stateCount).filter { outputStart[$0] < 0 } + (0..<stateCount).filter { outputStart[$0] >= 0 }
+        firstOutputState = outputStart.lazy.filter { $0 < 0 }.count
+        var moved = [Int32](repeating: 0, count: stateCount)
+        for (new, old) in last.enumerated() { moved[old] = Int32(new) }
+        var table = [Int32](repeating: 0, count: stateCount * classCount)
+        for (new, old) in last.enumerated() {
+            for k in 0..<classCount { table[new * classCount + k] = moved[Int(delta[old * classCount + k])] }
         }
-        return has
+        outputStart = last.map { outputStart[$0] }
+        self.delta = stateCount <= Int(UInt16.max) + 1 ? .narrow(table.map { UInt16($0) }) : .wide(table.map { UInt32($0) })
     }
 
     /// Calls `hit(pattern, end)` for every occurrence at word boundaries (as the pattern's

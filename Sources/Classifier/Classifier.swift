@@ -532,10 +532,14 @@ public struct Classifier: Sendable {
         return people
     }
 
-    /// "the round", "die Runde", "Finanzierungsrunde": the sentence goes on about a round told before.
+    /// "the round", "die Runde", "Finanzierungsrunde": the sentence goes on about a round told
+    /// before. Whole words ("around", "im Grunde" are none).
     static func namesTheRound(_ sentence: String) -> Bool {
-        let folded = FoldedText.fold(sentence)
-        return folded[...].containsBytes(Array("round".utf8)) || folded[...].containsBytes(Array("runde".utf8))
+        FoldedText.fold(sentence).split(whereSeparator: { !FoldedText.isWordByte($0) }).contains { w in
+            let word = String(decoding: w, as: UTF8.self)
+            return word == "round" || word == "rounds"
+                || ((word.hasSuffix("runde") || word.hasSuffix("runden")) && !word.hasSuffix("grunde") && !word.hasSuffix("grunden"))
+        }
     }
 
     static func score(_ e: Event) -> Double {

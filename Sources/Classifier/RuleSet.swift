@@ -283,6 +283,18 @@ public struct RuleSet: Sendable {
         }
         let triggers = try expanded("triggers")
         guard !triggers.values.joined().isEmpty else { throw r.error(f["triggers"] ?? node, "rule \(id) has no triggers") }
+        /// A list of this rule's triggers (`roles.swapped_for`, `fires_anywhere`); a group expands
+        /// over all languages here, and the triggers say which of its words exist.
+        func triggersNamed(_ node: Node?, _ what: String) throws -> Set<String> {
+            let known = Set(triggers.values.joined())
+            var out: Set<String> = []
+            for entry in try r.strings(node, what) {
+                let matching = try expand(entry, language: "any", in: node).filter(known.contains)
+                guard !matching.isEmpty else { throw r.error(node, "\(what): '\(entry)' is not one of this rule's triggers") }
+                out.formUnion(matching)
+            }
+            return out
+        }
         let vetoes = try expanded("vetoes"), prices = try expanded("prices")
         for (key, patterns) in [("triggers", triggers), ("vetoes", vetoes), ("prices", prices)] {
             // `*` extends a word at its start or end; inside a word it would never match.
@@ -303,20 +315,9 @@ public struct RuleSet: Sendable {
             let rf = try r.fields(roles, allowed: ["before", "after", "swapped_for"], what: "roles")
             before = try r.optionalString(rf["before"], "roles.before") ?? before
             after = try r.optionalString(rf["after"], "roles.after") ?? after
-            let known = Set(triggers.values.joined())
-            for entry in try r.strings(rf["swapped_for"], "roles.swapped_for") {
-                // A group expands over all languages here; the triggers say which of them exist.
-                let matching = try expand(entry, language: "any", in: rf["swapped_for"]).filter(known.contains)
-                guard !matching.isEmpty else { throw r.error(rf["swapped_for"], "roles.swapped_for: '\(entry)' is not one of this rule's triggers") }
-                swapped.formUnion(matching)
-            }
+            swapped = try triggersNamed(rf["swapped_for"], "roles.swapped_for")
         }
-        var anywhere: Set<String> = []
-        for entry in try r.strings(f["fires_anywhere"], "fires_anywhere") {
-            let matching = try expand(entry, language: "any", in: f["fires_anywhere"]).filter(Set(triggers.values.joined()).contains)
-            guard !matching.isEmpty else { throw r.error(f["fires_anywhere"], "fires_anywhere: '\(entry)' is not one of this rule's triggers") }
-            anywhere.formUnion(matching)
-        }
+        let anywhere = try triggersNamed(f["fires_anywhere"], "fires_anywhere")
         var suppressed: [EventType] = []
         for s in try r.strings(f["suppressed_by"], "suppressed_by") {
             guard let t = EventType(rawValue: s) else { throw r.error(f["suppressed_by"], "suppressed_by: '\(s)' is not an event type") }
@@ -333,17 +334,15 @@ public struct RuleSet: Sendable {
                 }
             }
         }
-        var rule = EventRule(type: type, title: try r.optionalString(f["title"], "title") ?? id,
+        return EventRule(type: type, title: try r.optionalString(f["title"], "title") ?? id,
                          description: try r.optionalString(f["description"], "description") ?? "",
                          level: try r.optionalString(f["level"], "level") ?? "medium", tags: try r.strings(f["tags"], "tags"),
                          falsePositives: try r.strings(f["falsepositives"], "falsepositives"), triggers: triggers,
                          vetoes: vetoes, prices: prices, requires: requires, roleBefore: before, roleAfter: after, rolesSwappedFor: swapped,
-                         suppressedBy: suppressed, topicOnly: try r.bool(f["topic_only"], "topic_only", default: false),
+                         suppressedBy: suppressed, topicOnly: try r.bool(f["topic_only"], "topic_only", default: false), firesAnywhere: anywhere,
                          companiesOnly: try r.bool(f["companies_only"], "companies_only", default: false),
                          onePerSentence: try r.bool(f["one_per_sentence"], "one_per_sentence", default: false),
                          confidence: confidence, tests: tests, file: r.file)
-        rule.firesAnywhere = anywhere
-        return rule
     }
 
     static func readTest(_ node: Node, _ r: YAMLReader, isMatch: Bool) throws -> RuleTest {

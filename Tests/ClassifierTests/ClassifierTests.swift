@@ -185,6 +185,9 @@ let classifier = Classifier(rules: shippedRules)
         #expect(rounds.count == 1)
         #expect(rounds.first?.amount == Money(min: 2e9, max: 2e9, currency: "USD"))
         #expect(Set(rounds.first?.actors.map(\.name) ?? []) == ["Safe Superintelligence", "Greenoaks"])
+        // "The round" as a word: "around" and "im Grunde" are no round.
+        #expect(Classifier.namesTheRound("The round was led by Greenoaks.") && Classifier.namesTheRound("Die Finanzierungsrunde führte Greenoaks an."))
+        #expect(!Classifier.namesTheRound("Greenoaks put in around $500 million.") && !Classifier.namesTheRound("Im Grunde investierte Greenoaks allein."))
     }
 
     @Test func theArticlesCompanyTakesTheSubjectsRoleOfTheTrigger() throws {
