@@ -212,13 +212,30 @@ public struct Classifier: Sendable {
     /// `published` dates the article: a sentence that names a year two or more before it
     /// ("co-founded OpenAI in 2015") tells history.
     public func classify(title: String, text: String, language: String? = nil, published: Date? = nil, explain: Bool = false) -> [Event] {
+        analyse(title: title, text: text, language: language, published: published, explain: explain).events
+    }
+
+    /// A trigger that fired in a sentence but told no event, and why (`classify --explain`).
+    public struct Miss: Sendable, Codable, Equatable {
+        public var sentence: String
+        public var rule: String
+        public var trigger: String
+        public var reason: String
+    }
+
+    /// `classify --explain`: the events with their reasons, and the triggers that told none.
+    public func explain(title: String, text: String, language: String? = nil, published: Date? = nil) -> (events: [Event], misses: [Miss]) {
+        analyse(title: title, text: text, language: language, published: published, explain: true)
+    }
+
+    func analyse(title: String, text: String, language: String?, published: Date?, explain: Bool) -> (events: [Event], misses: [Miss]) {
         let body = title.isEmpty ? text : title + "\n" + text
         let lang = language.map { String($0.prefix(2)).lowercased() } ?? Self.detectLanguage(body)
         let folded = FoldedText(body)
         let bodyBytes = Array(body.utf8)
         let languageOK = self.languageOK(lang)
         var hits = scan(folded, bodyBytes, languageOK: languageOK)
-        guard hits.contains(where: { isTriggerPart[$0.pattern] }) else { return [] }
+        guard hits.contains(where: { isTriggerPart[$0.pattern] }) else { return ([], []) }
         hits = withoutBoilerplate(hits, folded, bodyBytes)
 
         let sentences = TextSegmenter.sentences(bodyBytes)
@@ -248,7 +265,7 @@ public struct Classifier: Sendable {
             events[k].event.amount = price.amount
             if explain { events[k].event.reasons.append("amount \(Self.describe(price.amount)) from the sentence that tells the price: \(price.why)") }
         }
-        return Self.merge(events)
+        return (Self.merge(events), context.misses)
     }
 
     /// How many sentences after its event a price may be told ("Nvidia übernimmt Run:ai" … "Den

@@ -25,6 +25,8 @@ final class ArticleContext {
     let historyBefore: Int?
     /// Quoted speech (byte ranges of the body): a trigger inside it reports nothing.
     let quotations: [Range<Int>]
+    /// With `explain`: triggers that fired but told no event, and why.
+    private(set) var misses: [Classifier.Miss] = []
 
     init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8],
          languageOK: [Bool], historyBefore: Int?, explain: Bool) {
@@ -221,7 +223,7 @@ final class ArticleContext {
         let found = phrasesFound(in: i, range: range)
         // Every trigger of each rule (found is in sentence order), and the vetoed rules.
         var triggers: [(rule: Int, found: Found)] = []
-        var vetoed: [Int] = []
+        var vetoed: [(rule: Int, found: Found)] = []
         var cues: [(EventStatus, Found)] = []
         var names: [Found] = []
         var background: Found?
@@ -229,15 +231,27 @@ final class ArticleContext {
         var descriptors: [Found] = []
         var refersBack = false
         var subjectRefersBack = false
-        guard !isQuestion(range) else { return [] }
+        /// Why a trigger told no event, for `--explain`.
+        func miss(_ rule: Int, _ trigger: Found, _ reason: @autoclosure () -> String) {
+            guard explain else { return }
+            misses.append(Classifier.Miss(sentence: String(decoding: body[range], as: UTF8.self), rule: rules.rules[rule].type.rawValue,
+                                          trigger: classifier.phrases[trigger.phrase].text, reason: reason()))
+        }
+        let isQuestion = self.isQuestion(range)
         let pastYear = self.pastYear(in: range)
         for f in found {
             switch f.kind {
             case .background: background = background ?? f
             case .trigger(let r):
                 // "„Nvidia kauft das meiste HBM“, sagte Keller": what someone says is colour.
-                if !quotations.contains(where: { $0.contains(range.lowerBound + f.start) }) { triggers.append((r, f)) }
-            case .veto(let r): vetoed.append(r)
+                if quotations.contains(where: { $0.contains(range.lowerBound + f.start) }) {
+                    miss(r, f, "inside a quotation: what someone says is colour")
+                } else if isQuestion {
+                    miss(r, f, "the sentence is a question")
+                } else {
+                    triggers.append((r, f))
+                }
+            case .veto(let r): vetoed.append((r, f))
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
             case .former: formers.append(f)
@@ -258,7 +272,11 @@ final class ArticleContext {
             Self.startsWithDefiniteArticle(body[range]) && d.start <= Self.offsetOfWord(5, in: body[range])
                 && !names.contains { $0.start < d.start } && name(after: d, in: range, stops: stops) == nil
         }
-        let liveTriggers = triggers.filter { !vetoed.contains($0.rule) }
+        let liveTriggers = triggers.filter { t in
+            guard let veto = vetoed.first(where: { $0.rule == t.rule }) else { return true }
+            miss(t.rule, t.found, "vetoed by \"\(classifier.phrases[veto.found.phrase].text)\"")
+            return false
+        }
         guard !liveTriggers.isEmpty else { return [] }
         let liveTypes = liveTriggers.map { rules.rules[$0.rule].type }
         // One event per rule, from its first trigger, over the whole sentence; or, when the rule's
@@ -364,8 +382,14 @@ final class ArticleContext {
         var events: [Event] = []
         for (r, trigger, clause) in live {
             let rule = rules.rules[r]
-            if rule.suppressedBy.contains(where: liveTypes.contains) { continue }
-            if rule.topicOnly && i > 3 && !leadRules.contains(r) && !rule.firesAnywhere.contains(classifier.phrases[trigger.phrase].text) { continue }
+            if let by = rule.suppressedBy.first(where: liveTypes.contains) {
+                miss(r, trigger, "suppressed: the sentence tells a \(by.rawValue)")
+                continue
+            }
+            if rule.topicOnly && i > 3 && !leadRules.contains(r) && !rule.firesAnywhere.contains(classifier.phrases[trigger.phrase].text) {
+                miss(r, trigger, "topic-only rule past the lead, and the headline and lead tell no \(rule.type.rawValue)")
+                continue
+            }
             var reasons: [String] = []
             func why(_ reason: @autoclosure () -> String) { if explain { reasons.append(reason()) } }
             why("rule \(rule.type.rawValue): trigger \"\(classifier.phrases[trigger.phrase].text)\"")
@@ -447,7 +471,10 @@ final class ArticleContext {
             if rule.type == .gpuPurchase, !actors.isEmpty, !governmentBuys,
                actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
                 guard let topic = topicActor, !vendors.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
-                      refersBack || allQuantities.contains(where: { clause.contains($0.start) }) else { continue }
+                      refersBack || allQuantities.contains(where: { clause.contains($0.start) }) else {
+                    miss(r, trigger, "the only company named is the chips' maker, and no buyer is counted or referred to")
+                    continue
+                }
                 let e = rules.entities[topic]
                 actors.insert(e.actor(roleBefore), at: 0)
                 confidence -= 0.15
@@ -459,14 +486,20 @@ final class ArticleContext {
                 // refers back to it ("the company", "der Konzern").
                 let hasFigure = !allAmounts.isEmpty || !allQuantities.isEmpty
                 guard let topic = topicActor, i <= 3 || hasFigure || refersBack,
-                      !(rule.companiesOnly && rules.entities[topic].kind == .regulator) else { continue }
+                      !(rule.companiesOnly && rules.entities[topic].kind == .regulator) else {
+                    miss(r, trigger, "no actor named (the article's company stands in only in the lead, with a figure, or when the sentence refers back to it)")
+                    continue
+                }
                 let e = rules.entities[topic]
                 actors = [e.actor(roleBefore)]
                 confidence -= 0.15
                 borrowedActor = true
                 why("actor \(e.name) taken from the article's headline and lead (the sentence names none)")
             }
-            if rule.requires.contains(.regulator) && !actors.contains(where: { $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) { continue }
+            if rule.requires.contains(.regulator) && !actors.contains(where: { $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
+                miss(r, trigger, "the rule requires a regulator and none is named")
+                continue
+            }
             var amount: Money?
             var amountEnd: Int?
             if rule.requires.contains(.amount) || rule.type != .productLaunch {
@@ -488,14 +521,20 @@ final class ArticleContext {
             let isHistory = historyCue != nil || pastYear != nil
             // Past the lead, a sentence dated years back narrates the story's history: its events
             // were news then ("Musk co-founded OpenAI in 2015 but left its board in 2018").
-            if pastYear != nil && i > 2 { continue }
+            if let year = pastYear, i > 2 {
+                miss(r, trigger, "history: past the lead, the sentence names the year \(year)")
+                continue
+            }
             if isHistory, !rule.requires.contains(.amount), amount != nil {
                 // "…, when Microsoft invested $1 billion in OpenAI": history, not this event's figure.
                 amount = nil
                 why("amount ignored: the sentence tells history ("
                     + (historyCue.map { "\"\(classifier.phrases[$0.phrase].text)\"" } ?? "the year \(pastYear!)") + ")")
             }
-            if rule.requires.contains(.amount) && amount == nil { continue }
+            if rule.requires.contains(.amount) && amount == nil {
+                miss(r, trigger, "the rule requires an amount and none is the sum")
+                continue
+            }
             var quantity: Quantity?
             // Chips bought, or chips a licence lets through ("60,400 A100 chips to the UAE").
             if rule.type == .gpuPurchase || rule.type == .exportControl || rule.requires.contains(.quantity) {
@@ -504,9 +543,15 @@ final class ArticleContext {
                     spans.append(Span(start: q.start, end: q.end, label: "quantity"))
                 }
             }
-            if rule.requires.contains(.quantity) && quantity == nil { continue }
+            if rule.requires.contains(.quantity) && quantity == nil {
+                miss(r, trigger, "the rule requires a quantity and none is counted")
+                continue
+            }
             let product = productMentions.first.map { rules.products[$0.product].name }
-            if rule.requires.contains(.product) && product == nil { continue }
+            if rule.requires.contains(.product) && product == nil {
+                miss(r, trigger, "the rule requires a product and none is named")
+                continue
+            }
 
             let status = self.status(cues, trigger: trigger, sentence: body[range], planAnywhere: rule.type == .productLaunch,
                                      hedgeInClause: rule.type == .earningsGuidance)

@@ -36,12 +36,15 @@ extension Tracker {
                 article.title = String(lines.first ?? "")
                 article.body = lines.count > 1 ? String(lines[1]) : ""
             }
-            let events = classifier.classify(title: article.title, text: article.body, language: lang ?? article.language,
-                                             published: article.published, explain: explain)
+            let language = lang ?? article.language
+            let (events, misses) = explain
+                ? classifier.explain(title: article.title, text: article.body, language: language, published: article.published)
+                : (classifier.classify(title: article.title, text: article.body, language: language, published: article.published), [])
             if format == .json {
                 print(try Terminal.json(events))
                 return
             }
+            defer { if explain { printMisses(misses) } }
             if events.isEmpty { if !global.quiet { print("no events") }; return }
             let rows = events.map { e in
                 [e.type.rawValue, e.actors.map { "\($0.name)(\($0.role))" }.joined(separator: ", "), Format.money(e.amount),
@@ -58,6 +61,19 @@ extension Tracker {
                     print("  \(span.label.padding(toLength: 9, withPad: " ", startingAt: 0)) [\(span.start)..<\(span.end)] \"\(text)\"")
                 }
                 for r in e.reasons { print("  why: \(r)") }
+            }
+        }
+
+        /// Triggers that fired without an event, grouped by sentence: why a story was not reported.
+        func printMisses(_ misses: [Classifier.Miss]) {
+            var lastSentence: String?
+            for m in misses {
+                if m.sentence != lastSentence {
+                    print(lastSentence == nil ? "\nno event from:" : "")
+                    print("  sentence: \(m.sentence)")
+                    lastSentence = m.sentence
+                }
+                print("  \(m.rule)  trigger \"\(m.trigger)\": \(m.reason)")
             }
         }
     }

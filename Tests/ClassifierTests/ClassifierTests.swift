@@ -73,6 +73,35 @@ let classifier = Classifier(rules: shippedRules)
     }
 }
 
+/// `classify --explain` tells why a trigger that fired gave no event.
+@Suite struct ExplainTests {
+    func misses(_ title: String, _ text: String, _ lang: String = "en") -> [Classifier.Miss] {
+        classifier.explain(title: title, text: text, language: lang).misses
+    }
+
+    @Test func aVetoIsNamed() throws {
+        let out = classifier.explain(title: "Tech week", text: "Microsoft will invest $80 billion in AI data centers this fiscal year.", language: "en")
+        #expect(!out.events.contains { $0.type == .fundingRound })
+        let miss = try #require(out.misses.first { $0.rule == "funding_round" })
+        #expect(miss.trigger == "invest ... in")
+        #expect(miss.reason.hasPrefix("vetoed by \"invest* ... data cent*\""))
+        #expect(miss.sentence.hasPrefix("Microsoft will invest"))
+    }
+
+    @Test func aQuestionAndAQuotationTellNothing() {
+        #expect(misses("Will Nvidia buy Arm?", "").contains { $0.rule == "acquisition" && $0.reason.contains("question") })
+        let quoted = misses("Chip notes", "\u{201C}We will acquire Graphcore and make it the heart of our AI plans,\u{201D} the SoftBank executive joked, according to people present at the dinner.")
+        #expect(quoted.contains { $0.rule == "acquisition" && $0.reason.contains("quotation") })
+    }
+
+    @Test func eventsAreTheSameAsWithoutExplaining() {
+        let title = "SoftBank in talks to invest up to $25bn in OpenAI"
+        let text = "Microsoft will invest $80 billion in AI data centers this fiscal year."
+        #expect(classifier.explain(title: title, text: text).events.map(\.type) == classifier.classify(title: title, text: text).map(\.type))
+        #expect(classifier.explain(title: title, text: text).events.count == 1)
+    }
+}
+
 @Suite struct AmountTests {
     func amount(_ text: String, _ lang: String) -> Money? {
         classifier.amounts.amounts(in: text, language: lang).first?.value

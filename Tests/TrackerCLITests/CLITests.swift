@@ -33,6 +33,14 @@ import TrackerTesting
         #expect(out.stdout.contains("1 new"))
     }
 
+    @Test func classifyExplainSaysWhyATriggerToldNoEvent() throws {
+        dir.write("article.txt", "Tech week\nMicrosoft will invest $80 billion in AI data centers this fiscal year.\n")
+        let out = try TrackerProcess.run(["classify", "--rules", rules, "--lang", "en", "--explain", dir.path("article.txt")])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("no event from:"))
+        #expect(out.stdout.contains("funding_round  trigger \"invest ... in\": vetoed by \"invest* ... data cent*\""))
+    }
+
     @Test func parsePrintsItemsAsJSONWhenPiped() throws {
         let out = try TrackerProcess.run(["parse", PackagePaths.fixture("FeedParserTests", "rss20.xml").path])
         #expect(out.status == 0)
