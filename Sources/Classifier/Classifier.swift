@@ -48,6 +48,10 @@ public struct Classifier: Sendable {
         var openRight: Bool
         /// For case-sensitive aliases: the exact UTF-8 bytes the original text must have.
         var exact: [UInt8]?
+        /// How many umlauts the pattern is written with: the text must have as many, since
+        /// folding alone would make "dürfte" (may well) of "durfte" (was allowed to) and
+        /// "könnte" (could) of "konnte" (was able to).
+        var umlauts: Int
         var uses: [(phrase: Int, part: Int)]
     }
 
@@ -57,7 +61,7 @@ public struct Classifier: Sendable {
     let amounts: AmountReader
     /// Flat copies of what the scan needs per pattern, so the hot loop touches no structs of arrays.
     let patternLength: [Int32]
-    let patternFlags: [UInt8]          // 1: open left, 2: open right, 4: case-sensitive
+    let patternFlags: [UInt8]          // 1: open left, 2: open right, 4: case-sensitive, 8: written with umlauts
     let useStart: [Int32]              // uses of pattern i are useList[useStart[i]..<useStart[i+1]]
     let useList: [(phrase: Int32, part: Int32)]
     /// The phrases that pattern i begins: `leadPhrases[leadStart[i]..<leadStart[i+1]]`.
@@ -99,9 +103,10 @@ public struct Classifier: Sendable {
             t = t.trimmingCharacters(in: CharacterSet(charactersIn: "*"))
             let folded = FoldedText.fold(t)
             guard !folded.isEmpty else { return nil }
-            let key = "\(openLeft)\(openRight)\(exact ? t : "")|" + String(decoding: folded, as: UTF8.self)
+            let umlauts = t.unicodeScalars.filter { "äöüÄÖÜ".unicodeScalars.contains($0) }.count
+            let key = "\(openLeft)\(openRight)\(exact ? t : "")\(umlauts)|" + String(decoding: folded, as: UTF8.self)
             if let id = index[key] { return id }
-            patterns.append(Pattern(bytes: folded, openLeft: openLeft, openRight: openRight, exact: exact ? Array(t.utf8) : nil, uses: []))
+            patterns.append(Pattern(bytes: folded, openLeft: openLeft, openRight: openRight, exact: exact ? Array(t.utf8) : nil, umlauts: umlauts, uses: []))
             index[key] = patterns.count - 1
             return patterns.count - 1
         }
@@ -153,7 +158,7 @@ public struct Classifier: Sendable {
         automaton = Automaton(patterns: patterns.map(\.bytes), openEnds: patterns.map { ($0.openLeft ? 1 : 0) | ($0.openRight ? 2 : 0) })
         amounts = AmountReader(lexicon: rules.lexicon, unitWords: rules.lexicon.units)
         patternLength = patterns.map { Int32($0.bytes.count) }
-        patternFlags = patterns.map { ($0.openLeft ? 1 : 0) | ($0.openRight ? 2 : 0) | ($0.exact != nil ? 4 : 0) }
+        patternFlags = patterns.map { ($0.openLeft ? 1 : 0) | ($0.openRight ? 2 : 0) | ($0.exact != nil ? 4 : 0) | ($0.umlauts > 0 ? 8 : 0) }
         var starts: [Int32] = [], uses: [(phrase: Int32, part: Int32)] = []
         for p in patterns {
             starts.append(Int32(uses.count))
@@ -328,6 +333,17 @@ public struct Classifier: Sendable {
                     let exact = patterns[id].exact!
                     let o = Int(folded.origin[start])
                     guard o + exact.count <= body.count, body[o..<(o + exact.count)].elementsEqual(exact) else { return }
+                }
+                if flags[id] & 8 != 0 {
+                    // Written with umlauts: the text has them too (ä ö ü Ä Ö Ü are C3 xx in UTF-8).
+                    var found = 0
+                    var o = Int(folded.origin[start])
+                    let last = Int(folded.origin[end - 1])
+                    while o < last {
+                        if body[o] == 0xC3, [0xA4, 0xB6, 0xBC, 0x84, 0x96, 0x9C].contains(body[o + 1]) { found += 1 }
+                        o += 1
+                    }
+                    guard found >= patterns[id].umlauts else { return }
                 }
                 for k in Int(useStart[id])..<Int(useStart[id + 1]) where languageOK[Int(useList[k].phrase)] {
                     hits.append(Hit(pattern: id, start: start, end: end))

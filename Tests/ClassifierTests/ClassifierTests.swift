@@ -360,6 +360,18 @@ let classifier = Classifier(rules: shippedRules)
 }
 
 @Suite struct LanguageTests {
+    /// Folding drops umlauts, but "könnte" (could) and "dürfte" (may well) are rumour cues
+    /// while "konnte" (was able to) and "durfte" (was allowed to) tell what happened.
+    @Test func aCueWrittenWithAnUmlautNeedsTheUmlaut() throws {
+        func status(_ sentence: String) throws -> EventStatus {
+            try #require(classifier.classify(title: "Chipdeal", text: sentence, language: "de").first { $0.type == .gpuPurchase }).status
+        }
+        #expect(try status("Meta konnte 10.000 H100-GPUs von Nvidia kaufen.") == .confirmed)
+        #expect(try status("Meta könnte 10.000 H100-GPUs von Nvidia kaufen.") == .rumor)
+        #expect(try status("Meta durfte 10.000 H100-GPUs von Nvidia kaufen.") == .confirmed)
+        #expect(try status("Meta dürfte 10.000 H100-GPUs von Nvidia kaufen.") == .rumor)
+    }
+
     @Test func sentencesSurviveAbbreviations() {
         let text = "Der Bericht nennt Taiwan Semiconductor Manufacturing Co. und Samsung als Partner. Intel Corp. investiert 10 Mrd. Euro am 19. Januar in Magdeburg. Dann kam die U.S. Regierung."
         let sentences = TextSegmenter.sentences(text).map { String(decoding: Array(text.utf8)[$0], as: UTF8.self) }
