@@ -88,6 +88,14 @@ struct AmountReader {
         units = Set(unitWords.map { String(decoding: FoldedText.fold($0), as: UTF8.self) })
     }
 
+    /// Whether a word is a scale or a currency word ("Milliarden", "Dollar"): never a company's
+    /// name ("investieren Cloudanbieter Milliarden in …").
+    func isMoneyWord(_ word: String) -> Bool {
+        let f = String(decoding: FoldedText.fold(word), as: UTF8.self)
+        let bare = f.hasSuffix(".") ? String(f.dropLast()) : f
+        return scalesByLanguage.values.contains { $0[bare] != nil } || currencyWordsByFirst[bare] != nil
+    }
+
     private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
 
     private func tokens(_ b: [UInt8]) -> [Token] {

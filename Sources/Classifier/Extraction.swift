@@ -132,6 +132,14 @@ final class ArticleContext {
     /// as folded bytes between spaces: the amount reader's lists.
     static let changeIntroducers: [[UInt8]] = (AmountReader.changeFrom + AmountReader.fromWords).map { Array((" " + $0.joined(separator: " ") + " ").utf8) }
 
+    /// Whether `text` ends with the word "be" ("likely to be ", "would be ").
+    static func endsWithBe(_ text: ArraySlice<UInt8>) -> Bool {
+        let t = text.reversed().drop { $0 == 0x20 }
+        guard t.count >= 2 else { return false }
+        let word = Array(t.prefix(3))
+        return (word[0] | 0x20) == 0x65 && (word[1] | 0x20) == 0x62 && (word.count < 3 || !FoldedText.isWordByte(word[2]))
+    }
+
     /// " – ", " — ", " - ": a dash between spaces parts two clauses.
     static let spacedDashes: [[UInt8]] = [" – ", " — ", " - "].map { Array($0.utf8) }
 
@@ -199,7 +207,8 @@ final class ArticleContext {
             let ended = word.last.map { ",.;:!?)".contains($0) } ?? false
             word = String(word.drop { $0 == "(" }.reversed().drop { ",.;:!?)".contains($0) }.reversed())
             if word.hasSuffix("'s") || word.hasSuffix("’s") { word = String(word.dropLast(2)) }
-            guard capital, !word.isEmpty, !Self.notNames.contains(word), !stops.contains(k - sentence.startIndex) else { break }
+            guard capital, !word.isEmpty, !Self.notNames.contains(word), !classifier.amounts.isMoneyWord(word),
+                  !stops.contains(k - sentence.startIndex) else { break }
             if start < 0 { start = k - sentence.startIndex }
             words.append(word)
             k = e
@@ -688,6 +697,8 @@ final class ArticleContext {
         for s in [EventStatus.denied, .rumor, .reported, .planned] {
             let cue = cues.first { c in
                 guard c.0 == s else { return false }
+                // "must obtain a licence — likely to be denied": what may be refused later denies no news.
+                if s == .denied && Self.endsWithBe(sentence[..<(sentence.startIndex + c.1.start)]) { return false }
                 let inClause = (s == .planned && !planAnywhere) || (s == .reported && hedgeInClause)
                 guard inClause, c.1.start > trigger.end else { return true }
                 let between = sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)]

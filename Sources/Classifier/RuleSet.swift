@@ -117,6 +117,8 @@ public struct Lexicon: Sendable {
     public var cutAfter: [String] = []
     /// Headings (a short line of their own) after which the rest is boilerplate: "About X".
     public var cutHeadings: [String] = []
+    /// Headline prefixes of opinion pieces ("Commentary:", "Kommentar:"): they report no event.
+    public var opinionHeadlines: [String] = []
     /// Cues that a sentence tells history, not news, per language.
     public var background: [String: [String]] = [:]
     /// Words that make the company right after them a person's past employer ("former Intel
@@ -210,7 +212,7 @@ public struct RuleSet: Sendable {
     }
 
     mutating func readLexicon(_ node: Node, _ r: YAMLReader) throws {
-        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "cut_headings", "units", "background", "former", "references", "descriptors", "groups"],
+        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "cut_headings", "opinion_headlines", "units", "background", "former", "references", "descriptors", "groups"],
                                    what: "a lexicon file")
         if let groups = top["groups"] {
             guard let m = groups.mapping else { throw r.error(groups, "groups must map group names to {language: [words]}") }
@@ -242,6 +244,7 @@ public struct RuleSet: Sendable {
         lexicon.boilerplatePrefixes += try r.strings(top["line_prefixes"], "line_prefixes")
         lexicon.cutAfter += try r.strings(top["cut_after"], "cut_after")
         lexicon.cutHeadings += try r.strings(top["cut_headings"], "cut_headings")
+        lexicon.opinionHeadlines += try r.strings(top["opinion_headlines"], "opinion_headlines")
         lexicon.units += try r.perLanguage(top["units"], "units").values.joined()
         lexicon.background.merge(try r.perLanguage(top["background"], "background")) { $0 + $1 }
         lexicon.former.merge(try r.perLanguage(top["former"], "former")) { $0 + $1 }

@@ -94,6 +94,15 @@ let classifier = Classifier(rules: shippedRules)
         #expect(quoted.contains { $0.rule == "acquisition" && $0.reason.contains("quotation") })
     }
 
+    @Test func anOpinionPieceReportsNoEvent() throws {
+        let text = "Nvidia agreed to buy Run:ai for $700 million last year, and the deal shows where the market is heading."
+        #expect(!classifier.classify(title: "Nvidia's shopping spree", text: text, language: "en").isEmpty)
+        let out = classifier.explain(title: "Opinion: Nvidia's shopping spree", text: text, language: "en")
+        #expect(out.events.isEmpty)
+        #expect(try #require(out.misses.first).reason.contains("opinion piece"))
+        #expect(classifier.classify(title: "Kommentar: Nvidias Einkaufstour", text: "Nvidia übernimmt Run:ai für 700 Millionen Dollar.", language: "de").isEmpty)
+    }
+
     @Test func eventsAreTheSameAsWithoutExplaining() {
         let title = "SoftBank in talks to invest up to $25bn in OpenAI"
         let text = "Microsoft will invest $80 billion in AI data centers this fiscal year."
@@ -362,6 +371,19 @@ let classifier = Classifier(rules: shippedRules)
 @Suite struct LanguageTests {
     /// Folding drops umlauts, but "könnte" (could) and "dürfte" (may well) are rumour cues
     /// while "konnte" (was able to) and "durfte" (was allowed to) tell what happened.
+    @Test func aScaleWordIsNoCompanyName() {
+        let events = classifier.classify(title: "Kühlung", text: "Weil Server mit KI-Beschleunigern mehr Wärme erzeugen, investieren Cloudanbieter Milliarden in neue Kühltechnik.", language: "de")
+        #expect(!events.contains { $0.actors.contains { $0.name == "Milliarden" } })
+    }
+
+    /// "a licence — likely to be denied —" refuses something later; it denies no report.
+    @Test func whatMayBeDeniedLaterIsNoDenial() throws {
+        let listed = try #require(classifier.classify(title: "Rules", text: "The Commerce Department placed Biren on the entity list, so suppliers need a licence, which would be denied.", language: "en").first)
+        #expect(listed.status != .denied)
+        let denied = try #require(classifier.classify(title: "Talks", text: "Nvidia denied the report that it would buy Arm.", language: "en").first)
+        #expect(denied.status == .denied)
+    }
+
     @Test func aCueWrittenWithAnUmlautNeedsTheUmlaut() throws {
         func status(_ sentence: String) throws -> EventStatus {
             try #require(classifier.classify(title: "Chipdeal", text: sentence, language: "de").first { $0.type == .gpuPurchase }).status
