@@ -371,6 +371,12 @@ let classifier = Classifier(rules: shippedRules)
 @Suite struct LanguageTests {
     /// Folding drops umlauts, but "könnte" (could) and "dürfte" (may well) are rumour cues
     /// while "konnte" (was able to) and "durfte" (was allowed to) tell what happened.
+    @Test func lautANewsroomIsReported() throws {
+        let e = try #require(classifier.classify(title: "Blackwell", text: "Google hat laut The Information mehr als 400.000 GB200-Chips bestellt.", language: "de").first)
+        #expect(e.type == .gpuPurchase)
+        #expect(e.status == .reported)
+    }
+
     @Test func aScaleWordIsNoCompanyName() {
         let events = classifier.classify(title: "Kühlung", text: "Weil Server mit KI-Beschleunigern mehr Wärme erzeugen, investieren Cloudanbieter Milliarden in neue Kühltechnik.", language: "de")
         #expect(!events.contains { $0.actors.contains { $0.name == "Milliarden" } })
