@@ -88,13 +88,16 @@ public struct Classifier: Sendable {
     let boilerplatePhrase: [Int32]
     /// Entity index by canonical name, and the names of regulators.
     let entityIndex: [String: Int]
-    /// `lexicon.opinionHeadlines`, lower-cased.
+    /// `lexicon.opinionHeadlines`, lower-cased, and the longest one's length (only that much of
+    /// a headline is lower-cased to compare).
     let opinionHeadlines: [String]
+    let opinionHeadlineLength: Int
     let regulatorNames: Set<String>
 
     public init(rules: RuleSet) {
         self.rules = rules
         opinionHeadlines = rules.lexicon.opinionHeadlines.map { $0.lowercased() }
+        opinionHeadlineLength = opinionHeadlines.map(\.count).max() ?? 0
         var phrases: [Phrase] = []
         var partStart: [Int32] = [0], partList: [Int32] = [], partAdjoins: [Bool] = []
         var patterns: [Pattern] = []
@@ -238,7 +241,8 @@ public struct Classifier: Sendable {
 
     func analyse(title: String, text: String, language: String?, published: Date?, explain: Bool) -> (events: [Event], misses: [Miss]) {
         // An opinion piece argues about the news; what it mentions is not news of its own.
-        if let mark = opinionHeadlines.first(where: { title.lowercased().hasPrefix($0) }) {
+        let head = title.prefix(opinionHeadlineLength).lowercased()
+        if let mark = opinionHeadlines.first(where: { head.hasPrefix($0) }) {
             return ([], explain ? [Miss(sentence: title, rule: "any", trigger: mark, reason: "the headline marks an opinion piece, which reports no event")] : [])
         }
         let body = title.isEmpty ? text : title + "\n" + text
