@@ -58,6 +58,8 @@ struct AmountReader {
         var afterScaleOnly: Bool
     }
     let units: Set<String>
+    /// Hashes of every language's scale words ("milliarden", "bn"), for `mayHoldMoney`.
+    let scaleWordHashes: Set<UInt64>
 
     init(lexicon: Lexicon, unitWords: [String]) {
         var s: [String: [String: Double]] = [:]
@@ -86,6 +88,33 @@ struct AmountReader {
         for entry in words.sorted(by: { $0.words.count > $1.words.count }) where !entry.words.isEmpty { byFirst[entry.words[0], default: []].append(entry) }
         currencyWordsByFirst = byFirst
         units = Set(unitWords.map { String(decoding: FoldedText.fold($0), as: UTF8.self) })
+        scaleWordHashes = Set(s.values.flatMap(\.keys).map { Self.wordHash($0.utf8) })
+    }
+
+    /// FNV-1a over a word's ASCII letters, lower-cased.
+    private static func wordHash<S: Sequence<UInt8>>(_ word: S) -> UInt64 {
+        word.reduce(0xcbf2_9ce4_8422_2325) { h, c in (h ^ UInt64(c | 0x20)) &* 0x100_0000_01b3 }
+    }
+
+    /// Whether a sentence can hold money at all: it has a digit, or a scale word that a spelled
+    /// number may precede ("zwei Milliarden Euro"). Most trigger sentences name no figure, and
+    /// this is much cheaper than tokenizing them. (A hash collision only costs the full read.)
+    func mayHoldMoney(_ b: ArraySlice<UInt8>) -> Bool {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var inWord = false
+        for c in b {
+            if c >= 0x30 && c <= 0x39 { return true }
+            let l = c | 0x20
+            if l >= 0x61 && l <= 0x7A {
+                h = (h ^ UInt64(l)) &* 0x100_0000_01b3
+                inWord = true
+            } else if inWord {
+                if scaleWordHashes.contains(h) { return true }
+                h = 0xcbf2_9ce4_8422_2325
+                inWord = false
+            }
+        }
+        return inWord && scaleWordHashes.contains(h)
     }
 
     /// Whether a word is a scale or a currency word ("Milliarden", "Dollar"): never a company's

@@ -342,7 +342,7 @@ final class ArticleContext {
         lazy var sentence = String(decoding: body[range], as: UTF8.self)
         // Figures are read once per sentence, and only if a rule wants them.
         lazy var figures = classifier.amounts.tokenize(Array(body[range]))
-        lazy var allAmounts = classifier.amounts.amounts(in: figures, language: language)
+        lazy var allAmounts = classifier.amounts.mayHoldMoney(body[range]) ? classifier.amounts.amounts(in: figures, language: language) : []
         lazy var allQuantities: [AmountReader.Found<Quantity>] = {
             let starts = Dictionary(productMentions.map { ($0.found.start, rules.products[$0.product].name) }) { a, _ in a }
             return classifier.amounts.quantities(in: figures, language: language, productAt: { starts[$0] })
