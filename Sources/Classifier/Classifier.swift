@@ -350,7 +350,7 @@ public struct Classifier: Sendable {
                     var found = 0
                     var o = Int(folded.origin[start])
                     let last = Int(folded.origin[end - 1])
-                    while o < last {
+                    while o <= last {
                         if body[o] == 0xC3, [0xA4, 0xB6, 0xBC, 0x84, 0x96, 0x9C].contains(body[o + 1]) { found += 1 }
                         o += 1
                     }

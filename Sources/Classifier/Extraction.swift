@@ -134,10 +134,10 @@ final class ArticleContext {
 
     /// Whether `text` ends with the word "be" ("likely to be ", "would be ").
     static func endsWithBe(_ text: ArraySlice<UInt8>) -> Bool {
-        let t = text.reversed().drop { $0 == 0x20 }
-        guard t.count >= 2 else { return false }
-        let word = Array(t.prefix(3))
-        return (word[0] | 0x20) == 0x65 && (word[1] | 0x20) == 0x62 && (word.count < 3 || !FoldedText.isWordByte(word[2]))
+        // The last three bytes before the trailing spaces, last first: "e", "b", then no letter.
+        let tail = Array(text.reversed().drop { $0 == 0x20 }.prefix(3))
+        guard tail.count >= 2 else { return false }
+        return (tail[0] | 0x20) == 0x65 && (tail[1] | 0x20) == 0x62 && (tail.count < 3 || !FoldedText.isWordByte(tail[2]))
     }
 
     /// " – ", " — ", " - ": a dash between spaces parts two clauses.
