@@ -91,26 +91,26 @@ struct AmountReader {
         scaleWordHashes = Set(s.values.flatMap(\.keys).map { Self.wordHash($0.utf8) })
     }
 
-    /// FNV-1a over a word's ASCII letters, lower-cased.
-    private static func wordHash<S: Sequence<UInt8>>(_ word: S) -> UInt64 {
-        word.reduce(0xcbf2_9ce4_8422_2325) { h, c in (h ^ UInt64(c | 0x20)) &* 0x100_0000_01b3 }
-    }
+    /// FNV-1a over a word's ASCII letters, lower-cased; `mayHoldMoney` hashes the text's words
+    /// the same way, one letter at a time.
+    private static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) private static func fnvStep(_ h: UInt64, _ letter: UInt8) -> UInt64 { (h ^ UInt64(letter | 0x20)) &* 0x100_0000_01b3 }
+    private static func wordHash<S: Sequence<UInt8>>(_ word: S) -> UInt64 { word.reduce(fnvOffset, fnvStep) }
 
     /// Whether a sentence can hold money at all: it has a digit, or a scale word that a spelled
     /// number may precede ("zwei Milliarden Euro"). Most trigger sentences name no figure, and
     /// this is much cheaper than tokenizing them. (A hash collision only costs the full read.)
     func mayHoldMoney(_ b: ArraySlice<UInt8>) -> Bool {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h = Self.fnvOffset
         var inWord = false
         for c in b {
             if c >= 0x30 && c <= 0x39 { return true }
-            let l = c | 0x20
-            if l >= 0x61 && l <= 0x7A {
-                h = (h ^ UInt64(l)) &* 0x100_0000_01b3
+            if Self.isLetter(c) {
+                h = Self.fnvStep(h, c)
                 inWord = true
             } else if inWord {
                 if scaleWordHashes.contains(h) { return true }
-                h = 0xcbf2_9ce4_8422_2325
+                h = Self.fnvOffset
                 inWord = false
             }
         }
