@@ -321,6 +321,13 @@ struct AmountReader {
         guard word.utf8.count > 7 else { return nil }
         return compoundEnds.first { word.hasSuffix($0.0) }?.1
     }
+    /// Analysts and their consensus ("analysts'", "Analystenschätzungen", "LSEG SmartEstimate").
+    /// Not "estimated" or "Schätzungen" alone: companies estimate their own figures ("Samsung
+    /// estimated its operating profit at …", "nach vorläufigen Schätzungen").
+    static func namesAnEstimate(_ word: String) -> Bool {
+        word.hasPrefix("analyst") || word.hasPrefix("konsens") || word == "consensus" || word == "estimate" || word.hasSuffix("smartestimate")
+    }
+
     /// "a deal valued at $49 billion": the price of the deal, not a company's valuation.
     static let dealNouns: Set<String> = ["deal", "contract", "agreement", "transaction", "order", "purchase", "acquisition", "takeover",
                                          "vertrag", "auftrag", "transaktion", "vereinbarung", "ubernahme", "kauf"]
@@ -456,9 +463,14 @@ struct AmountReader {
                 || precededBy(tokens, first, Self.changeFrom, skipping: Self.hedgesBeforeFigures)
                 || (precededBy(tokens, first, Self.fromWords, skipping: Self.hedgesBeforeFigures)
                     && tokens[j..<min(tokens.count, j + 4)].contains { Self.pastPeriods.contains($0.bare) })
+            // What analysts expected is a yardstick, not the company's figure: "Analysten hatten im
+            // Schnitt mit rund 83 Millionen Dollar gerechnet", "short of an LSEG SmartEstimate of
+            // 10.3 trillion won", "the $13.66 billion analysts were expecting".
+            let estimate = context.contains { Self.namesAnEstimate($0.bare) }
+                || tokens[j..<min(tokens.count, j + 2)].contains { $0.bare.hasPrefix("analyst") }
             if !converts {
                 found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end,
-                                   isValuation: valuation, isComparison: comparison, isUnitPrice: unitPrice, isProfit: profit))
+                                   isValuation: valuation, isComparison: comparison || estimate, isUnitPrice: unitPrice, isProfit: profit))
             }
             i = j
             taken = j

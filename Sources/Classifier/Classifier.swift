@@ -20,8 +20,9 @@ public struct Classifier: Sendable {
         case cue(EventStatus)
         /// Marks a sentence as history ("since 2019", "hatte … erhalten"): its figures are not the news.
         case background
-        /// Right before a company: the company is someone's past employer ("former Intel executive").
-        case former
+        /// Right before a company that is no actor of the sentence's event: someone's past employer
+        /// ("former Intel executive") or a customer that describes another ("whose customers include Apple").
+        case notAnActor
         /// "the company", "der Konzern": the sentence continues the story of the article's company.
         case reference
         /// "startup", "Start-up": a capitalised name right after it is a company ("AI startup Parloa").
@@ -153,7 +154,8 @@ public struct Classifier: Sendable {
             for (lang, list) in perLanguage { for t in list { add(t, .cue(status), lang) } }
         }
         for (lang, list) in rules.lexicon.background { for t in list { add(t, .background, lang) } }
-        for (lang, list) in rules.lexicon.former { for t in list { add(t, .former, lang) } }
+        for (lang, list) in rules.lexicon.former { for t in list { add(t, .notAnActor, lang) } }
+        for (lang, list) in rules.lexicon.customers { for t in list { add(t, .notAnActor, lang) } }
         for (lang, list) in rules.lexicon.references { for t in list { add(t, .reference, lang) } }
         for (lang, list) in rules.lexicon.descriptors { for t in list { add(t, .descriptor, lang) } }
         for p in rules.lexicon.boilerplatePrefixes { add(p.hasSuffix("*") ? p : p + "*", .boilerplate, nil) }
@@ -485,9 +487,11 @@ public struct Classifier: Sendable {
             func sharesActor(_ other: Event) -> Bool { e.actors.contains { a in other.actors.contains { $0.name == a.name } } }
             // Two different sums are two deals, or a quarter's revenue and the next one's guidance
             // ("revenue rose to $14.9 billion", "expects $18 billion").
+            // Results are told as points, guidance often as a range: "revenue of $13.28 billion" and
+            // "expects revenue of $13.3 billion to $14.3 billion" are two statements, however close.
             func differentAmounts(_ other: Event) -> Bool {
                 guard let a = e.amount, let b = other.amount else { return false }
-                return !a.roughlyOverlaps(b)
+                return !a.roughlyOverlaps(b) || (e.type == .earningsGuidance && (a.pointOutside(b) || b.pointOutside(a)))
             }
             // "Samsung agreed to work with OpenAI …", "SK Telecom signed a memorandum with OpenAI …":
             // each names a party the other lacks, so they are two deals of one hub. Not so in a
@@ -604,6 +608,13 @@ extension Money {
 
     /// Whether two sums may be the same one told twice: another currency (a conversion) or
     /// ranges that meet within 5 % ("$6.6bn" and "$6.57 billion", "up to $19.4bn" and "$17.4bn").
+    /// Whether this is one figure and `range` a closed range ("$13.3 billion to $14.3 billion")
+    /// that does not hold it, however close.
+    func pointOutside(_ range: Money) -> Bool {
+        guard let v = min, v == max, let lo = range.min, let hi = range.max, lo < hi, currency == range.currency else { return false }
+        return v < lo || v > hi
+    }
+
     func roughlyOverlaps(_ other: Money) -> Bool {
         guard currency == other.currency else { return true }
         let lo1 = min ?? 0, hi1 = max ?? .infinity, lo2 = other.min ?? 0, hi2 = other.max ?? .infinity

@@ -236,7 +236,7 @@ final class ArticleContext {
         var cues: [(EventStatus, Found)] = []
         var names: [Found] = []
         var background: Found?
-        var formers: [Found] = []
+        var notActors: [Found] = []
         var descriptors: [Found] = []
         var refersBack = false
         var subjectRefersBack = false
@@ -263,7 +263,7 @@ final class ArticleContext {
             case .veto(let r): vetoed.append((r, f))
             case .cue(let s): cues.append((s, f))
             case .entity, .product: names.append(f)
-            case .former: formers.append(f)
+            case .notAnActor: notActors.append(f)
             case .descriptor: descriptors.append(f)
             case .reference:
                 refersBack = true
@@ -312,10 +312,11 @@ final class ArticleContext {
         }
         accepted.sort { $0.start < $1.start }
         // "Hotard, a former Intel executive, took over as Nokia's chief": Intel is his past, and so
-        // is a company listed with it ("des früheren Apple- und Google-Entwicklers").
+        // is a company listed with it ("des früheren Apple- und Google-Entwicklers"); "TSMC, whose
+        // customers include Nvidia and Apple, …": both are customers, not actors.
         var pastEnd: Int?
         // A former word may end inside a longer one ("früher*" in "früheren").
-        let formerEnds = formers.map { f in
+        let formerEnds = notActors.map { f in
             var e = f.end
             while e < range.count && FoldedText.isWordByte(body[range.lowerBound + e]) { e += 1 }
             return e

@@ -124,6 +124,9 @@ public struct Lexicon: Sendable {
     /// Words that make the company right after them a person's past employer ("former Intel
     /// executive", "Ex-Intel-Chef"): not an actor of the sentence's event.
     public var former: [String: [String]] = [:]
+    /// Words that make the companies right after them customers named to describe another
+    /// ("TSMC, whose customers include Nvidia and Apple, expects …"): not actors either.
+    public var customers: [String: [String]] = [:]
     /// Words that refer back to a company named before ("the company", "der Konzern").
     public var references: [String: [String]] = [:]
     /// Words after which a capitalised name is a company, known to the rules or not
@@ -212,7 +215,7 @@ public struct RuleSet: Sendable {
     }
 
     mutating func readLexicon(_ node: Node, _ r: YAMLReader) throws {
-        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "cut_headings", "opinion_headlines", "units", "background", "former", "references", "descriptors", "groups"],
+        let top = try r.fields(node, allowed: ["denial", "rumor", "hedge", "plan", "scales", "currencies", "line_prefixes", "cut_after", "cut_headings", "opinion_headlines", "units", "background", "former", "customers", "references", "descriptors", "groups"],
                                    what: "a lexicon file")
         if let groups = top["groups"] {
             guard let m = groups.mapping else { throw r.error(groups, "groups must map group names to {language: [words]}") }
@@ -248,6 +251,7 @@ public struct RuleSet: Sendable {
         lexicon.units += try r.perLanguage(top["units"], "units").values.joined()
         lexicon.background.merge(try r.perLanguage(top["background"], "background")) { $0 + $1 }
         lexicon.former.merge(try r.perLanguage(top["former"], "former")) { $0 + $1 }
+        lexicon.customers.merge(try r.perLanguage(top["customers"], "customers")) { $0 + $1 }
         lexicon.references.merge(try r.perLanguage(top["references"], "references")) { $0 + $1 }
         lexicon.descriptors.merge(try r.perLanguage(top["descriptors"], "descriptors")) { $0 + $1 }
     }

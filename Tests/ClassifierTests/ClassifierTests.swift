@@ -472,6 +472,24 @@ let classifier = Classifier(rules: shippedRules)
         #expect(!listed.contains { $0.actors.contains { $0.name == "Apple" || $0.name == "Google" } })
     }
 
+    @Test func customersNamedToDescribeACompanyAreNotActors() {
+        let en = classifier.classify(title: "", text: "TSMC, whose customers include Nvidia and Apple, expects first-quarter revenue of between $25.0 billion and $25.8 billion.", language: "en")
+        #expect(en.map { $0.actors.map(\.name) } == [["TSMC"]])
+        let de = classifier.classify(title: "", text: "TSMC, zu dessen Kunden Apple und Nvidia zählen, rechnet im ersten Quartal mit einem Umsatz von 25 Milliarden Dollar.", language: "de")
+        #expect(de.map { $0.actors.map(\.name) } == [["TSMC"]])
+    }
+
+    @Test func whatAnalystsExpectedIsNotTheCompanysFigure() {
+        func sum(_ text: String, _ lang: String) -> Money? {
+            classifier.amounts.amounts(in: text, language: lang).first { $0.isTheSum }?.value
+        }
+        #expect(sum("Analysten hatten im Schnitt lediglich mit rund 83 Millionen Dollar gerechnet.", "de") == nil)
+        #expect(sum("Operating profit fell short of an LSEG SmartEstimate of 10.3 trillion won.", "en") == nil)
+        #expect(sum("Revenue beat the $13.66 billion analysts were expecting.", "en") == nil)
+        // A company's own estimate is its figure.
+        #expect(sum("Samsung estimated its operating profit at 10.4 trillion won.", "en") == Money(min: 1.04e13, max: 1.04e13, currency: "KRW"))
+    }
+
     @Test func dealValuesAreAmountsAndValuationsAreNot() {
         let deal = classifier.classify(title: "", text: "AMD agreed to buy ZT Systems in a deal valued at $4.9 billion.", language: "en")
         #expect(deal.first?.amount == Money(min: 4.9e9, max: 4.9e9, currency: "USD"))
@@ -552,6 +570,9 @@ let classifier = Classifier(rules: shippedRules)
         // A quarter's revenue and the next year's guidance are two figures an analyst tracks.
         let results = classifier.classify(title: "", text: "Oracle quarterly revenue rose 12% to $14.9 billion.\nThe company said it expects revenue of $18 billion in the current fiscal year.", language: "en")
         #expect(results.filter { $0.type == .earningsGuidance }.map(\.amount?.max) == [1.49e10, 1.8e10])
+        // A quarter's revenue just below the next quarter's guided range is still two figures.
+        let intel = classifier.classify(title: "", text: "Intel reported third-quarter revenue of $13.28 billion.\nFor the fourth quarter, Intel expects revenue of $13.3 billion to $14.3 billion.", language: "en")
+        #expect(intel.map(\.amount) == [Money(min: 1.328e10, max: 1.328e10, currency: "USD"), Money(min: 1.33e10, max: 1.43e10, currency: "USD")])
         // Two partners of one hub are two deals; a sentence that names one of them again is the same.
         let korea = classifier.classify(title: "Samsung and SK Telecom sign up for OpenAI's Stargate",
                                         text: "Samsung Electronics agreed to work with OpenAI on data centers in Korea. SK Telecom signed a memorandum of understanding with OpenAI to build an AI data center. Samsung Electronics will partner with OpenAI on floating data centers.",
