@@ -94,6 +94,7 @@ public struct Classifier: Sendable {
     let opinionHeadlines: [String]
     let opinionHeadlineLength: Int
     let regulatorNames: Set<String>
+    let countryNames: Set<String>
 
     public init(rules: RuleSet) {
         self.rules = rules
@@ -208,6 +209,7 @@ public struct Classifier: Sendable {
         boilerplatePhrase = boiler
         entityIndex = Dictionary(rules.entities.enumerated().map { ($1.name, $0) }) { a, _ in a }
         regulatorNames = Set(rules.entities.filter { $0.kind == .regulator }.map(\.name))
+        countryNames = Set(rules.entities.filter { $0.kind == .country }.map(\.name))
     }
 
     // MARK: Classification

@@ -185,36 +185,49 @@ final class ArticleContext {
     ]
 
     /// The capitalised name (up to three words) right after a descriptor ("startup Black Forest
-    /// Labs raised …"), with its offset in the sentence; nil when a lower-case word follows.
+    /// Labs raised …"), with its offset in the sentence, and a second one joined by "and"/"und";
+    /// none when a lower-case word follows.
     /// `stops`: where trigger and cue words start; a Title-Case headline's verb ends the name
     /// ("AI Startup Lumora Raises $120 Million").
-    func name(after d: Found, in range: Range<Int>, stops: [Int]) -> (text: String, start: Int)? {
+    func names(after d: Found, in range: Range<Int>, stops: [Int]) -> [(text: String, start: Int)] {
         let sentence = body[range]
         var k = sentence.startIndex + d.end
         // The descriptor may end inside a word ("Chip-Startup", "Drohnenhersteller").
         while k < sentence.endIndex && FoldedText.isWordByte(sentence[k]) { k += 1 }
-        var words: [String] = []
-        var start = -1
-        while words.count < 3 {
-            while k < sentence.endIndex && sentence[k] == 0x20 { k += 1 }
-            var e = k
-            while e < sentence.endIndex && sentence[e] != 0x20 { e += 1 }
-            guard e > k else { break }
-            let first = sentence[k]
-            // A capital: ASCII A–Z or Ä Ö Ü (C3 84 / 96 / 9C).
-            let capital = (first >= 0x41 && first <= 0x5A) || (first == 0xC3 && k + 1 < e && [0x84, 0x96, 0x9C].contains(sentence[k + 1]))
-            var word = String(decoding: sentence[k..<e], as: UTF8.self)
-            let ended = word.last.map { ",.;:!?)".contains($0) } ?? false
-            word = String(word.drop { $0 == "(" }.reversed().drop { ",.;:!?)".contains($0) }.reversed())
-            if word.hasSuffix("'s") || word.hasSuffix("’s") { word = String(word.dropLast(2)) }
-            guard capital, !word.isEmpty, !Self.notNames.contains(word), !classifier.amounts.isMoneyWord(word),
-                  !stops.contains(k - sentence.startIndex) else { break }
-            if start < 0 { start = k - sentence.startIndex }
-            words.append(word)
-            k = e
+        var found: [(text: String, start: Int)] = []
+        // "equipment makers Axcelis Technologies and Veeco Instruments": a second name after "and".
+        while found.count < 2 {
+            if !found.isEmpty {
+                while k < sentence.endIndex && sentence[k] == 0x20 { k += 1 }
+                guard let and = [Array("and ".utf8), Array("und ".utf8)].first(where: { sentence[k...].starts(with: $0) }) else { break }
+                k += and.count
+            }
+            var words: [String] = []
+            var start = -1
+            var ended = false
+            while words.count < 3 && !ended {
+                while k < sentence.endIndex && sentence[k] == 0x20 { k += 1 }
+                var e = k
+                while e < sentence.endIndex && sentence[e] != 0x20 { e += 1 }
+                guard e > k else { break }
+                let first = sentence[k]
+                // A capital: ASCII A–Z or Ä Ö Ü (C3 84 / 96 / 9C).
+                let capital = (first >= 0x41 && first <= 0x5A) || (first == 0xC3 && k + 1 < e && [0x84, 0x96, 0x9C].contains(sentence[k + 1]))
+                var word = String(decoding: sentence[k..<e], as: UTF8.self)
+                ended = word.last.map { ",.;:!?)".contains($0) } ?? false
+                word = String(word.drop { $0 == "(" }.reversed().drop { ",.;:!?)".contains($0) }.reversed())
+                if word.hasSuffix("'s") || word.hasSuffix("’s") { word = String(word.dropLast(2)) }
+                guard capital, !word.isEmpty, !Self.notNames.contains(word), !classifier.amounts.isMoneyWord(word),
+                      !stops.contains(k - sentence.startIndex) else { break }
+                if start < 0 { start = k - sentence.startIndex }
+                words.append(word)
+                k = e
+            }
+            guard !words.isEmpty else { break }
+            found.append((words.joined(separator: " "), start))
             if ended { break }
         }
-        return words.isEmpty ? nil : (words.joined(separator: " "), start)
+        return found
     }
 
     /// Whether `b` is in the word right after the word `a` ends in (folded text has one space
@@ -279,7 +292,7 @@ final class ArticleContext {
         // a subject described, not named, is the article's company.
         lazy var describesTheSubject = descriptors.contains { d in
             Self.startsWithDefiniteArticle(body[range]) && d.start <= Self.offsetOfWord(5, in: body[range])
-                && !names.contains { $0.start < d.start } && name(after: d, in: range, stops: stops) == nil
+                && !names.contains { $0.start < d.start } && self.names(after: d, in: range, stops: stops).isEmpty
         }
         let liveTriggers = triggers.filter { t in
             guard let veto = vetoed.first(where: { $0.rule == t.rule }) else { return true }
@@ -447,6 +460,14 @@ final class ArticleContext {
                 }
                 return e.actor(role)
             }
+            // "The Biden administration announced new rules …": a government's export controls are
+            // issued by its authority, the Commerce Department; name both.
+            if rule.type == .exportControl {
+                let authorities = actors.filter { $0.role == "regulator" }.compactMap { a in
+                    classifier.entityIndex[a.name].flatMap { rules.entities[$0].exportAuthority }.flatMap { classifier.entityIndex[$0] }
+                }
+                for k in authorities where !actors.contains(where: { $0.name == rules.entities[k].name }) { actors.append(rules.entities[k].actor("regulator")) }
+            }
             if rule.type == .productLaunch && actors.isEmpty, let maker = productMentions.lazy.compactMap({ self.rules.products[$0.product].vendor }).first,
                let e = classifier.entityIndex[maker].map({ rules.entities[$0] }) {
                 // "Trainium3 soll Ende 2025 verfügbar sein": a chip is launched by its maker.
@@ -462,12 +483,14 @@ final class ArticleContext {
             // "Das Münchner KI-Start-up Parloa sammelt 120 Millionen Dollar ein", "Nvidia-backed startup
             // Lumora raises …": a company the rules do not know (a known one is a mention already).
             for d in descriptors {
-                guard let name = self.name(after: d, in: range, stops: stops), clause.contains(name.start),
+                for name in self.names(after: d, in: range, stops: stops) {
+                guard clause.contains(name.start),
                       !accepted.contains(where: { $0.start <= name.start && name.start < $0.end }),
                       !actors.contains(where: { $0.name == name.text }) else { continue }
                 if actors.isEmpty { confidence -= 0.1 }
                 actors.append(Actor(name: name.text, ticker: nil, role: name.start < trigger.start ? roleBefore : roleAfter))
                 why("actor \(name.text): a name after \"\(classifier.phrases[d.phrase].text)\" (not in Rules/entities)")
+                }
             }
             // "Neoclouds rent out H100s": when the only company named is the maker of the chips,
             // nobody is buying anything, unless the sentence counts chips for the article's company
@@ -496,7 +519,7 @@ final class ArticleContext {
                 // refers back to it ("the company", "der Konzern").
                 let hasFigure = !allAmounts.isEmpty || !allQuantities.isEmpty
                 guard let topic = topicActor, i <= 3 || hasFigure || refersBack,
-                      !(rule.companiesOnly && rules.entities[topic].kind == .regulator) else {
+                      !((rule.companiesOnly || rule.requires.contains(.company)) && rules.entities[topic].kind == .regulator) else {
                     miss(r, trigger, "no actor named (the article's company stands in only in the lead, with a figure, or when the sentence refers back to it)")
                     continue
                 }
@@ -505,6 +528,10 @@ final class ArticleContext {
                 confidence -= 0.15
                 borrowedActor = true
                 why("actor \(e.name) taken from the article's headline and lead (the sentence names none)")
+            }
+            if rule.requires.contains(.company) && actors.allSatisfy({ $0.role == "regulator" || classifier.regulatorNames.contains($0.name) || classifier.countryNames.contains($0.name) }) {
+                miss(r, trigger, "the rule requires a company and only governments are named")
+                continue
             }
             if rule.requires.contains(.regulator) && !actors.contains(where: { $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
                 miss(r, trigger, "the rule requires a regulator and none is named")

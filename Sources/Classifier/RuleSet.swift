@@ -23,14 +23,19 @@ public struct EntityDefinition: Sendable {
     public var exact: [String]
     /// For a country: the regulator entity that acts for it ("Japan restricts exports").
     public var government: String?
+    /// For a government: the authority that issues its export controls ("the Biden administration
+    /// announced new rules" are the Commerce Department's).
+    public var exportAuthority: String?
 
-    public init(name: String, ticker: String?, kind: EntityKind, aliases: [String: [String]], exact: [String], government: String? = nil) {
+    public init(name: String, ticker: String?, kind: EntityKind, aliases: [String: [String]], exact: [String], government: String? = nil,
+                exportAuthority: String? = nil) {
         self.name = name
         self.ticker = ticker
         self.kind = kind
         self.aliases = aliases
         self.exact = exact
         self.government = government
+        self.exportAuthority = exportAuthority
     }
 }
 
@@ -43,7 +48,9 @@ public struct ProductDefinition: Sendable {
 }
 
 public enum Slot: String, Sendable, CaseIterable {
-    case actor, amount, quantity, product, regulator
+    /// `company`: an actor that is not a government or agency (a round or a takeover needs a
+    /// company: "Beijing is encouraging them to raise money at home" is none).
+    case actor, company, amount, quantity, product, regulator
 }
 
 public struct RuleTest: Sendable {
@@ -190,7 +197,7 @@ public struct RuleSet: Sendable {
     mutating func readEntities(_ node: Node, _ r: YAMLReader) throws {
         let top = try r.fields(node, allowed: ["entities", "products"], what: "an entities file")
         for e in try r.list(top["entities"], "entities") {
-            let f = try r.fields(e, allowed: ["name", "ticker", "kind", "aliases", "aliases_en", "aliases_de", "exact", "government"], what: "an entity")
+            let f = try r.fields(e, allowed: ["name", "ticker", "kind", "aliases", "aliases_en", "aliases_de", "exact", "government", "export_authority"], what: "an entity")
             let name = try r.string(f["name"], "name")
             let kindText = try r.optionalString(f["kind"], "kind") ?? "company"
             guard let kind = EntityKind(rawValue: kindText) else {
@@ -201,7 +208,8 @@ public struct RuleSet: Sendable {
             let exact = try r.strings(f["exact"], "exact")
             if aliases.values.allSatisfy(\.isEmpty) && exact.isEmpty { aliases["any"] = [name] }
             entities.append(EntityDefinition(name: name, ticker: try r.optionalString(f["ticker"], "ticker"), kind: kind, aliases: aliases, exact: exact,
-                                             government: try r.optionalString(f["government"], "government")))
+                                             government: try r.optionalString(f["government"], "government"),
+                                             exportAuthority: try r.optionalString(f["export_authority"], "export_authority")))
         }
         for p in try r.list(top["products"], "products") {
             let f = try r.fields(p, allowed: ["name", "vendor", "category", "aliases", "exact"], what: "a product")
@@ -395,6 +403,9 @@ public struct RuleSet: Sendable {
         let regulators = Set(entities.filter { $0.kind == .regulator }.map(\.name))
         for e in entities where e.government != nil && !regulators.contains(e.government!) {
             throw RuleError(file: "Rules/entities", line: 0, reason: "entity \(e.name): government '\(e.government!)' is not a regulator entity")
+        }
+        for e in entities where e.exportAuthority != nil && !regulators.contains(e.exportAuthority!) {
+            throw RuleError(file: "Rules/entities", line: 0, reason: "entity \(e.name): export_authority '\(e.exportAuthority!)' is not a regulator entity")
         }
         for p in products where p.vendor != nil && !companyNames.contains(p.vendor!) {
             throw RuleError(file: "Rules/entities", line: 0, reason: "product \(p.name): vendor '\(p.vendor!)' is not a known entity")

@@ -470,6 +470,25 @@ let classifier = Classifier(rules: shippedRules)
         let listed = classifier.classify(title: "Nvidia kauft Chips bei Samsung",
                                          text: "Das Unternehmen des früheren Apple- und Google-Entwicklers Chris Lattner hat 250 Millionen Dollar eingesammelt.", language: "de")
         #expect(!listed.contains { $0.actors.contains { $0.name == "Apple" || $0.name == "Google" } })
+        let recently = classifier.classify(title: "", text: "Allexandre, who most recently led Renesas Electronics' power business, will take over as CEO of Intel.", language: "en")
+        #expect(recently.map { $0.actors.map(\.name) } == [["Intel"]])
+    }
+
+    @Test func aGovernmentsExportControlsNameTheAuthorityThatIssuesThem() {
+        let us = classifier.classify(title: "", text: "The Biden administration on Monday announced new rules that will cap sales of advanced AI chips to most countries.", language: "en")
+        #expect(us.map { Set($0.actors.map(\.name)) } == [["U.S. government", "U.S. Department of Commerce"]])
+        // Elsewhere the authority only tells the news: "Intel will invest …, the Commerce Department said".
+        let fab = classifier.classify(title: "", text: "The Biden administration said Intel will build a new fab in Ohio for $20 billion.", language: "en")
+        #expect(!fab.contains { $0.actors.contains { $0.name == "U.S. Department of Commerce" } })
+    }
+
+    @Test func aRoundOrATakeoverNeedsACompany() throws {
+        let misses = classifier.explain(title: "", text: "Beijing has responded by steering capital toward domestic champions and encouraging them to raise money at home.", language: "en")
+        #expect(misses.events.isEmpty)
+        #expect(misses.misses.contains { $0.reason.contains("requires a company") })
+        // The article's ministry does not stand in for a missing buyer.
+        let text = "Japan's industry ministry will fund up to 129.4 billion yen of the plant. The ministry said the subsidy was approved. A consortium completed a 2 trillion yen tender offer for the conglomerate in September."
+        #expect(!classifier.classify(title: "Japan's industry ministry funds power chips", text: text, language: "en").contains { $0.type == .acquisition })
     }
 
     @Test func customersNamedToDescribeACompanyAreNotActors() {
@@ -653,7 +672,7 @@ let classifier = Classifier(rules: shippedRules)
     @Test func exportControlsNameTheRegulatorTheCompanyAndTheDestination() throws {
         let e = try #require(classifier.classify(title: "", text: "Washington will require licenses for exports of Nvidia's H20 chips to China.", language: "en").first)
         #expect(e.type == .exportControl)
-        #expect(e.actors.map { "\($0.name):\($0.role)" } == ["U.S. government:regulator", "Nvidia:company", "China:destination"])
+        #expect(e.actors.map { "\($0.name):\($0.role)" } == ["U.S. government:regulator", "Nvidia:company", "China:destination", "U.S. Department of Commerce:regulator"])
     }
 
     @Test func languageIsDetected() {
