@@ -201,6 +201,9 @@ let classifier = Classifier(rules: shippedRules)
         #expect(guidance.contains { $0.type == .earningsGuidance && $0.amount == Money(min: 1.25e10, max: 1.35e10, currency: "USD") })
         let history = classifier.classify(title: "Intel to cut 15,000 jobs", text: lead + "Intel had revenue of $54 billion last year.", language: "en")
         #expect(!history.contains { $0.type == .earningsGuidance })
+        let leadDE = "Intel streicht 15 Prozent der Stellen. Mehr als 15.000 Beschäftigte sollen gehen. Die Dividende fällt aus. Die Aktie fiel um 20 Prozent. "
+        let german = classifier.classify(title: "Intel streicht 15.000 Stellen", text: leadDE + "Für das dritte Quartal stellte Intel einen Umsatz zwischen 12,5 und 13,5 Milliarden Dollar in Aussicht.", language: "de")
+        #expect(german.contains { $0.type == .earningsGuidance && $0.amount == Money(min: 1.25e10, max: 1.35e10, currency: "USD") })
     }
 
     @Test func twoPeopleLeavingAreTwoChangesAndOnePersonToldTwiceIsOne() {
