@@ -488,9 +488,9 @@ public struct Classifier: Sendable {
             func differentProducts(_ other: Event) -> Bool { e.product != nil && other.product != nil && e.product != other.product }
             func sharesActor(_ other: Event) -> Bool { e.actors.contains { a in other.actors.contains { $0.name == a.name } } }
             // Two different sums are two deals, or a quarter's revenue and the next one's guidance
-            // ("revenue rose to $14.9 billion", "expects $18 billion").
-            // Results are told as points, guidance often as a range: "revenue of $13.28 billion" and
-            // "expects revenue of $13.3 billion to $14.3 billion" are two statements, however close.
+            // ("revenue rose to $14.9 billion", "expects $18 billion"). Results are told as points,
+            // guidance often as a range: "revenue of $13.28 billion" and "expects revenue of $13.3
+            // billion to $14.3 billion" are two statements, however close.
             func differentAmounts(_ other: Event) -> Bool {
                 guard let a = e.amount, let b = other.amount else { return false }
                 return !a.roughlyOverlaps(b) || (e.type == .earningsGuidance && (a.pointOutside(b) || b.pointOutside(a)))
@@ -608,8 +608,6 @@ extension Money {
         }
     }
 
-    /// Whether two sums may be the same one told twice: another currency (a conversion) or
-    /// ranges that meet within 5 % ("$6.6bn" and "$6.57 billion", "up to $19.4bn" and "$17.4bn").
     /// Whether this is one figure and `range` a closed range ("$13.3 billion to $14.3 billion")
     /// that does not hold it, however close.
     func pointOutside(_ range: Money) -> Bool {
@@ -617,6 +615,8 @@ extension Money {
         return v < lo || v > hi
     }
 
+    /// Whether two sums may be the same one told twice: another currency (a conversion) or
+    /// ranges that meet within 5 % ("$6.6bn" and "$6.57 billion", "up to $19.4bn" and "$17.4bn").
     func roughlyOverlaps(_ other: Money) -> Bool {
         guard currency == other.currency else { return true }
         let lo1 = min ?? 0, hi1 = max ?? .infinity, lo2 = other.min ?? 0, hi2 = other.max ?? .infinity

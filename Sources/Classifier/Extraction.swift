@@ -329,13 +329,13 @@ final class ArticleContext {
         // customers include Nvidia and Apple, …": both are customers, not actors.
         var pastEnd: Int?
         // A former word may end inside a longer one ("früher*" in "früheren").
-        let formerEnds = notActors.map { f in
+        let notActorEnds = notActors.map { f in
             var e = f.end
             while e < range.count && FoldedText.isWordByte(body[range.lowerBound + e]) { e += 1 }
             return e
         }
         accepted.removeAll { n in
-            let past = formerEnds.contains { $0 <= n.start && n.start - $0 <= 2 }
+            let past = notActorEnds.contains { $0 <= n.start && n.start - $0 <= 2 }
                 || pastEnd.map { $0 <= n.start && Self.joinsAList(body[(range.lowerBound + $0)..<(range.lowerBound + n.start)]) } == true
             if past { pastEnd = n.end }
             return past
@@ -484,12 +484,12 @@ final class ArticleContext {
             // Lumora raises …": a company the rules do not know (a known one is a mention already).
             for d in descriptors {
                 for name in self.names(after: d, in: range, stops: stops) {
-                guard clause.contains(name.start),
-                      !accepted.contains(where: { $0.start <= name.start && name.start < $0.end }),
-                      !actors.contains(where: { $0.name == name.text }) else { continue }
-                if actors.isEmpty { confidence -= 0.1 }
-                actors.append(Actor(name: name.text, ticker: nil, role: name.start < trigger.start ? roleBefore : roleAfter))
-                why("actor \(name.text): a name after \"\(classifier.phrases[d.phrase].text)\" (not in Rules/entities)")
+                    guard clause.contains(name.start),
+                          !accepted.contains(where: { $0.start <= name.start && name.start < $0.end }),
+                          !actors.contains(where: { $0.name == name.text }) else { continue }
+                    if actors.isEmpty { confidence -= 0.1 }
+                    actors.append(Actor(name: name.text, ticker: nil, role: name.start < trigger.start ? roleBefore : roleAfter))
+                    why("actor \(name.text): a name after \"\(classifier.phrases[d.phrase].text)\" (not in Rules/entities)")
                 }
             }
             // "Neoclouds rent out H100s": when the only company named is the maker of the chips,

@@ -730,6 +730,13 @@ let classifier = Classifier(rules: shippedRules)
         }
     }
 
+    @Test func anExportAuthorityMustBeARegulator() {
+        dir.write("entities/governments.yaml", "entities:\n  - name: U.S. government\n    kind: regulator\n    export_authority: Nvidia\n    aliases: [U.S. government]\n")
+        #expect(throws: RuleError(file: "Rules/entities", line: 0, reason: "entity U.S. government: export_authority 'Nvidia' is not a regulator entity")) {
+            _ = try load(event: "id: funding_round\ntriggers: {en: [raises]}\n")
+        }
+    }
+
     @Test func yamlSyntaxErrorsNameTheLine() throws {
         do {
             _ = try load(event: "id: funding_round\ntriggers:\n  en: [raises\n  de: x\n")
