@@ -94,6 +94,11 @@ public struct Classifier: Sendable {
     let opinionHeadlines: [String]
     let opinionHeadlineLength: Int
     let regulatorNames: Set<String>
+    /// Whether pattern i is an AI chip's alias: what an `{ai_chip}` part matches.
+    let isAIChipPattern: [Bool]
+    /// `{ai_chip}` in a rule pattern, and the part id that stands for it in `partList`.
+    static let anyProduct = RuleSet.anyProduct
+    static let anyProductPart = -1
     let countryNames: Set<String>
 
     public init(rules: RuleSet) {
@@ -123,6 +128,12 @@ public struct Classifier: Sendable {
             // separates words that must be neighbours ("neuen *vorstand" = "neuen Finanzvorstand").
             var parts: [Int] = [], adjacent: [Bool] = []
             for loose in text.components(separatedBy: " ... ") {
+                // `{ai_chip}` is any AI chip of entities/ (a later part only; RuleSet checks it).
+                if loose == Self.anyProduct {
+                    adjacent.append(false)
+                    parts.append(Self.anyProductPart)
+                    continue
+                }
                 let words = Self.splitAtInnerWildcards(loose)
                 for (k, w) in words.enumerated() {
                     guard let id = pattern(w, exact: exact) else { continue }
@@ -135,7 +146,7 @@ public struct Classifier: Sendable {
             partList += parts.map(Int32.init)
             partAdjoins += [false] + adjacent
             partStart.append(Int32(partList.count))
-            for (k, p) in parts.enumerated() { patterns[p].uses.append((phrases.count - 1, k)) }
+            for (k, p) in parts.enumerated() where p != Self.anyProductPart { patterns[p].uses.append((phrases.count - 1, k)) }
         }
 
         for (i, e) in rules.entities.enumerated() {
@@ -207,6 +218,9 @@ public struct Classifier: Sendable {
             }
         }
         boilerplatePhrase = boiler
+        isAIChipPattern = patterns.map { p in
+            p.uses.contains { if case .product(let i) = phrases[$0.phrase].kind { return rules.products[i].isAIChip } else { return false } }
+        }
         entityIndex = Dictionary(rules.entities.enumerated().map { ($1.name, $0) }) { a, _ in a }
         regulatorNames = Set(rules.entities.filter { $0.kind == .regulator }.map(\.name))
         countryNames = Set(rules.entities.filter { $0.kind == .country }.map(\.name))

@@ -87,7 +87,10 @@ final class ArticleContext {
         // A hit belongs to the sentence it starts in; a name folded across a line break
         // ("…led by Samsung\nElectronics …") is cut at the sentence's end.
         func at(_ h: Classifier.Hit) -> (Int, Int) { (original(h.start) - range.lowerBound, min(original(h.end, end: true), range.upperBound) - range.lowerBound) }
-        func occurs(_ pattern: Int32) -> Bool { hits.contains { $0.pattern == Int(pattern) } }
+        func isPart(_ part: Int32, _ h: Classifier.Hit) -> Bool {
+            part == Classifier.anyProductPart ? c.isAIChipPattern[h.pattern] : h.pattern == Int(part)
+        }
+        func occurs(_ part: Int32) -> Bool { hits.contains { isPart(part, $0) } }
         for (n, h) in hits.enumerated() {
             // A pattern that occurred before has started its phrases already (multi-part ones
             // from their earliest occurrence); single-pattern phrases count every occurrence.
@@ -110,7 +113,7 @@ final class ArticleContext {
                     var complete = true
                     for j in parts.dropFirst() {
                         let part = Int(c.partList[j]), mustAdjoin = c.partAdjoins[j]
-                        guard let next = hits.first(where: { $0.pattern == part && $0.start >= last.end && (!mustAdjoin || adjoins(last, $0)) }) else {
+                        guard let next = hits.first(where: { isPart(Int32(part), $0) && $0.start >= last.end && (!mustAdjoin || adjoins(last, $0)) }) else {
                             complete = false
                             break
                         }

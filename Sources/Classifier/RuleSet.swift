@@ -45,6 +45,9 @@ public struct ProductDefinition: Sendable {
     public var category: String
     public var aliases: [String]
     public var exact: [String]
+
+    /// A named accelerator or GPU model (not the generic unit "GPU", which has no vendor).
+    public var isAIChip: Bool { vendor != nil && (category == "accelerator" || category == "gpu") }
 }
 
 public enum Slot: String, Sendable, CaseIterable {
@@ -230,6 +233,7 @@ public struct RuleSet: Sendable {
             for (nameNode, lists) in m {
                 let name = try r.string(nameNode, "a group name")
                 guard lexicon.groups[name] == nil else { throw r.error(nameNode, "group '\(name)' is defined twice") }
+                guard "{\(name)}" != Self.anyProduct else { throw r.error(nameNode, "group '\(name)' is built in (the AI chips of entities/)") }
                 let words = try r.perLanguage(lists, "groups.\(name)")
                 guard !words.values.joined().isEmpty else { throw r.error(lists, "group '\(name)' has no words") }
                 if let nested = words.values.joined().first(where: { $0.contains("{") }) { throw r.error(lists, "group '\(name)': '\(nested)' names a group inside a group") }
@@ -264,6 +268,10 @@ public struct RuleSet: Sendable {
         lexicon.descriptors.merge(try r.perLanguage(top["descriptors"], "descriptors")) { $0 + $1 }
     }
 
+    /// In a rule pattern: any named AI chip of entities/ (`ProductDefinition.isAIChip`):
+    /// "unveil* ... {ai_chip}" needs no list of model names.
+    public static let anyProduct = "{ai_chip}"
+
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String, groups: [String: [String: [String]]] = [:]) throws -> EventRule {
         let f = try r.fields(node, allowed: ["id", "title", "description", "level", "tags", "falsepositives", "references", "status",
                                             "triggers", "vetoes", "prices", "requires", "roles", "suppressed_by", "topic_only", "companies_only",
@@ -277,9 +285,22 @@ public struct RuleSet: Sendable {
         func expanded(_ key: String) throws -> [String: [String]] {
             var out: [String: [String]] = [:]
             for (lang, patterns) in try r.perLanguage(f[key], key) {
-                out[lang] = try patterns.flatMap { try expand($0, language: lang, in: f[key]) }
+                out[lang] = try patterns.flatMap { try expandGroups($0, language: lang, in: f[key]) }
             }
             return out
+        }
+        /// Group words are spelled out; `{ai_chip}` stays for the matcher (any AI chip of
+        /// entities/), as a part of its own after the first ("unveil* ... {ai_chip}").
+        func expandGroups(_ pattern: String, language: String, in node: Node?) throws -> [String] {
+            let parts = pattern.components(separatedBy: " ... ")
+            if pattern.contains(Self.anyProduct) {
+                guard parts.first != Self.anyProduct, parts.allSatisfy({ $0 == Self.anyProduct || !$0.contains(Self.anyProduct) }) else {
+                    throw r.error(node, "'\(pattern)': \(Self.anyProduct) must be a part of its own after the first (\"unveil* ... \(Self.anyProduct)\")")
+                }
+            }
+            let held = "\u{1}"
+            return try expand(pattern.replacingOccurrences(of: Self.anyProduct, with: held), language: language, in: node)
+                .map { $0.replacingOccurrences(of: held, with: Self.anyProduct) }
         }
         /// "departs ... {executive}" → one pattern per word of the group in the pattern's language
         /// (and in `any`); several groups multiply.
@@ -304,7 +325,7 @@ public struct RuleSet: Sendable {
             let known = Set(triggers.values.joined())
             var out: Set<String> = []
             for entry in try r.strings(node, what) {
-                let matching = try expand(entry, language: "any", in: node).filter(known.contains)
+                let matching = try expandGroups(entry, language: "any", in: node).filter(known.contains)
                 guard !matching.isEmpty else { throw r.error(node, "\(what): '\(entry)' is not one of this rule's triggers") }
                 out.formUnion(matching)
             }

@@ -730,6 +730,26 @@ let classifier = Classifier(rules: shippedRules)
         }
     }
 
+    @Test func anAIChipPartMatchesEveryNamedChipOfTheEntities() throws {
+        dir.write("entities/products.yaml", """
+            products:
+              - name: GPU
+                category: gpu
+                aliases: [GPUs]
+              - name: Zeta 9
+                vendor: Nvidia
+                category: accelerator
+                aliases: [Zeta 9]
+            """)
+        dir.write("entities/companies.yaml", "entities:\n  - name: Nvidia\n    aliases: [Nvidia]\n")
+        dir.write("events/product_launch.yaml", "id: product_launch\ntriggers:\n  en: [\"unveil* ... {ai_chip}\"]\n")
+        let classifier = Classifier(rules: try RuleSet.load(from: dir.url))
+        // A chip added to entities/ is launched without touching the rule; the generic unit is no model.
+        #expect(classifier.classify(title: "", text: "Nvidia unveiled the Zeta 9 on Monday.", language: "en").map(\.product) == ["Zeta 9"])
+        #expect(classifier.classify(title: "", text: "Nvidia unveiled new GPUs on Monday.", language: "en").isEmpty)
+        #expect(throws: RuleError.self) { _ = try load(event: "id: funding_round\ntriggers:\n  en: [\"{ai_chip} ... raises\"]\n") }
+    }
+
     @Test func anExportAuthorityMustBeARegulator() {
         dir.write("entities/governments.yaml", "entities:\n  - name: U.S. government\n    kind: regulator\n    export_authority: Nvidia\n    aliases: [U.S. government]\n")
         #expect(throws: RuleError(file: "Rules/entities", line: 0, reason: "entity U.S. government: export_authority 'Nvidia' is not a regulator entity")) {
