@@ -97,8 +97,8 @@ public struct Classifier: Sendable {
     /// Whether pattern i is an AI chip's alias: what an `{ai_chip}` part matches.
     let isAIChipPattern: [Bool]
     /// `{ai_chip}` in a rule pattern, and the part id that stands for it in `partList`.
-    static let anyProduct = RuleSet.anyProduct
-    static let anyProductPart = -1
+    static let anyAIChip = RuleSet.anyAIChip
+    static let anyAIChipPart = -1
     let countryNames: Set<String>
 
     public init(rules: RuleSet) {
@@ -129,9 +129,9 @@ public struct Classifier: Sendable {
             var parts: [Int] = [], adjacent: [Bool] = []
             for loose in text.components(separatedBy: " ... ") {
                 // `{ai_chip}` is any AI chip of entities/ (a later part only; RuleSet checks it).
-                if loose == Self.anyProduct {
+                if loose == Self.anyAIChip {
                     adjacent.append(false)
-                    parts.append(Self.anyProductPart)
+                    parts.append(Self.anyAIChipPart)
                     continue
                 }
                 let words = Self.splitAtInnerWildcards(loose)
@@ -146,7 +146,7 @@ public struct Classifier: Sendable {
             partList += parts.map(Int32.init)
             partAdjoins += [false] + adjacent
             partStart.append(Int32(partList.count))
-            for (k, p) in parts.enumerated() where p != Self.anyProductPart { patterns[p].uses.append((phrases.count - 1, k)) }
+            for (k, p) in parts.enumerated() where p != Self.anyAIChipPart { patterns[p].uses.append((phrases.count - 1, k)) }
         }
 
         for (i, e) in rules.entities.enumerated() {

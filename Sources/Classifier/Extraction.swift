@@ -88,7 +88,7 @@ final class ArticleContext {
         // ("…led by Samsung\nElectronics …") is cut at the sentence's end.
         func at(_ h: Classifier.Hit) -> (Int, Int) { (original(h.start) - range.lowerBound, min(original(h.end, end: true), range.upperBound) - range.lowerBound) }
         func isPart(_ part: Int32, _ h: Classifier.Hit) -> Bool {
-            part == Classifier.anyProductPart ? c.isAIChipPattern[h.pattern] : h.pattern == Int(part)
+            part == Classifier.anyAIChipPart ? c.isAIChipPattern[h.pattern] : h.pattern == Int(part)
         }
         func occurs(_ part: Int32) -> Bool { hits.contains { isPart(part, $0) } }
         for (n, h) in hits.enumerated() {

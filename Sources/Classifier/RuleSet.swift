@@ -233,7 +233,7 @@ public struct RuleSet: Sendable {
             for (nameNode, lists) in m {
                 let name = try r.string(nameNode, "a group name")
                 guard lexicon.groups[name] == nil else { throw r.error(nameNode, "group '\(name)' is defined twice") }
-                guard "{\(name)}" != Self.anyProduct else { throw r.error(nameNode, "group '\(name)' is built in (the AI chips of entities/)") }
+                guard "{\(name)}" != Self.anyAIChip else { throw r.error(nameNode, "group '\(name)' is built in (the AI chips of entities/)") }
                 let words = try r.perLanguage(lists, "groups.\(name)")
                 guard !words.values.joined().isEmpty else { throw r.error(lists, "group '\(name)' has no words") }
                 if let nested = words.values.joined().first(where: { $0.contains("{") }) { throw r.error(lists, "group '\(name)': '\(nested)' names a group inside a group") }
@@ -270,7 +270,7 @@ public struct RuleSet: Sendable {
 
     /// In a rule pattern: any named AI chip of entities/ (`ProductDefinition.isAIChip`):
     /// "unveil* ... {ai_chip}" needs no list of model names.
-    public static let anyProduct = "{ai_chip}"
+    public static let anyAIChip = "{ai_chip}"
 
     static func readRule(_ node: Node, _ r: YAMLReader, fileName: String, groups: [String: [String: [String]]] = [:]) throws -> EventRule {
         let f = try r.fields(node, allowed: ["id", "title", "description", "level", "tags", "falsepositives", "references", "status",
@@ -293,14 +293,14 @@ public struct RuleSet: Sendable {
         /// entities/), as a part of its own after the first ("unveil* ... {ai_chip}").
         func expandGroups(_ pattern: String, language: String, in node: Node?) throws -> [String] {
             let parts = pattern.components(separatedBy: " ... ")
-            if pattern.contains(Self.anyProduct) {
-                guard parts.first != Self.anyProduct, parts.allSatisfy({ $0 == Self.anyProduct || !$0.contains(Self.anyProduct) }) else {
-                    throw r.error(node, "'\(pattern)': \(Self.anyProduct) must be a part of its own after the first (\"unveil* ... \(Self.anyProduct)\")")
+            if pattern.contains(Self.anyAIChip) {
+                guard parts.first != Self.anyAIChip, parts.allSatisfy({ $0 == Self.anyAIChip || !$0.contains(Self.anyAIChip) }) else {
+                    throw r.error(node, "'\(pattern)': \(Self.anyAIChip) must be a part of its own after the first (\"unveil* ... \(Self.anyAIChip)\")")
                 }
             }
             let held = "\u{1}"
-            return try expand(pattern.replacingOccurrences(of: Self.anyProduct, with: held), language: language, in: node)
-                .map { $0.replacingOccurrences(of: held, with: Self.anyProduct) }
+            return try expand(pattern.replacingOccurrences(of: Self.anyAIChip, with: held), language: language, in: node)
+                .map { $0.replacingOccurrences(of: held, with: Self.anyAIChip) }
         }
         /// "departs ... {executive}" → one pattern per word of the group in the pattern's language
         /// (and in `any`); several groups multiply.

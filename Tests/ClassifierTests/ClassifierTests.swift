@@ -748,6 +748,8 @@ let classifier = Classifier(rules: shippedRules)
         #expect(classifier.classify(title: "", text: "Nvidia unveiled the Zeta 9 on Monday.", language: "en").map(\.product) == ["Zeta 9"])
         #expect(classifier.classify(title: "", text: "Nvidia unveiled new GPUs on Monday.", language: "en").isEmpty)
         #expect(throws: RuleError.self) { _ = try load(event: "id: funding_round\ntriggers:\n  en: [\"{ai_chip} ... raises\"]\n") }
+        dir.write("lexicon/groups.yaml", "groups:\n  ai_chip:\n    en: [H100]\n")
+        #expect(throws: RuleError.self) { _ = try load(event: "id: funding_round\ntriggers:\n  en: [raises]\n") }
     }
 
     @Test func anExportAuthorityMustBeARegulator() {
