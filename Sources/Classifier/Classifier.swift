@@ -94,12 +94,11 @@ public struct Classifier: Sendable {
     let opinionHeadlines: [String]
     let opinionHeadlineLength: Int
     let regulatorNames: Set<String>
+    let countryNames: Set<String>
     /// Whether pattern i is an AI chip's alias: what an `{ai_chip}` part matches.
     let isAIChipPattern: [Bool]
-    /// `{ai_chip}` in a rule pattern, and the part id that stands for it in `partList`.
-    static let anyAIChip = RuleSet.anyAIChip
+    /// The part id that stands for `{ai_chip}` in `partList`.
     static let anyAIChipPart = -1
-    let countryNames: Set<String>
 
     public init(rules: RuleSet) {
         self.rules = rules
@@ -129,7 +128,7 @@ public struct Classifier: Sendable {
             var parts: [Int] = [], adjacent: [Bool] = []
             for loose in text.components(separatedBy: " ... ") {
                 // `{ai_chip}` is any AI chip of entities/ (a later part only; RuleSet checks it).
-                if loose == Self.anyAIChip {
+                if loose == RuleSet.anyAIChip {
                     adjacent.append(false)
                     parts.append(Self.anyAIChipPart)
                     continue
@@ -225,6 +224,9 @@ public struct Classifier: Sendable {
         regulatorNames = Set(rules.entities.filter { $0.kind == .regulator }.map(\.name))
         countryNames = Set(rules.entities.filter { $0.kind == .country }.map(\.name))
     }
+
+    /// A government, agency or country acting as one: no company.
+    func isGovernment(_ a: Actor) -> Bool { a.role == "regulator" || regulatorNames.contains(a.name) || countryNames.contains(a.name) }
 
     // MARK: Classification
 

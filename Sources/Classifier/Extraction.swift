@@ -505,7 +505,7 @@ final class ArticleContext {
             let governmentBuys = actors.contains { classifier.regulatorNames.contains($0.name) && $0.role == roleBefore }
                 && allQuantities.contains(where: { clause.contains($0.start) })
             if rule.type == .gpuPurchase, !actors.isEmpty, !governmentBuys,
-               actors.allSatisfy({ vendors.contains($0.name) || $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
+               actors.allSatisfy({ vendors.contains($0.name) || classifier.isGovernment($0) }) {
                 guard let topic = topicActor, !vendors.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
                       refersBack || allQuantities.contains(where: { clause.contains($0.start) }) else {
                     miss(r, trigger, "the only company named is the chips' maker, and no buyer is counted or referred to")
@@ -532,11 +532,11 @@ final class ArticleContext {
                 borrowedActor = true
                 why("actor \(e.name) taken from the article's headline and lead (the sentence names none)")
             }
-            if rule.requires.contains(.company) && actors.allSatisfy({ $0.role == "regulator" || classifier.regulatorNames.contains($0.name) || classifier.countryNames.contains($0.name) }) {
+            if rule.requires.contains(.company) && actors.allSatisfy(classifier.isGovernment) {
                 miss(r, trigger, "the rule requires a company and only governments are named")
                 continue
             }
-            if rule.requires.contains(.regulator) && !actors.contains(where: { $0.role == "regulator" || classifier.regulatorNames.contains($0.name) }) {
+            if rule.requires.contains(.regulator) && !actors.contains(where: classifier.isGovernment) {
                 miss(r, trigger, "the rule requires a regulator and none is named")
                 continue
             }
