@@ -506,10 +506,12 @@ public struct Classifier: Sendable {
             // Two different sums are two deals, or a quarter's revenue and the next one's guidance
             // ("revenue rose to $14.9 billion", "expects $18 billion"). Results are told as points,
             // guidance often as a range: "revenue of $13.28 billion" and "expects revenue of $13.3
-            // billion to $14.3 billion" are two statements, however close.
+            // billion to $14.3 billion" are two statements, however close. So are a point and a
+            // range in two currencies: TSMC reports in NT dollars and guides in US dollars.
             func differentAmounts(_ other: Event) -> Bool {
                 guard let a = e.amount, let b = other.amount else { return false }
-                return !a.roughlyOverlaps(b) || (e.type == .earningsGuidance && (a.pointOutside(b) || b.pointOutside(a)))
+                return !a.roughlyOverlaps(b) || (e.type == .earningsGuidance && (a.pointOutside(b) || b.pointOutside(a)
+                    || (a.currency != b.currency && a.isClosedRange != b.isClosedRange)))
             }
             // "Samsung agreed to work with OpenAI …", "SK Telecom signed a memorandum with OpenAI …":
             // each names a party the other lacks, so they are two deals of one hub. Not so in a
@@ -630,6 +632,9 @@ extension Money {
         guard let v = min, v == max, let lo = range.min, let hi = range.max, lo < hi, currency == range.currency else { return false }
         return v < lo || v > hi
     }
+
+    /// A range with both ends ("$18.8 billion to $19.6 billion"), not one figure or "up to".
+    var isClosedRange: Bool { min != nil && max != nil && min != max }
 
     /// Whether two sums may be the same one told twice: another currency (a conversion) or
     /// ranges that meet within 5 % ("$6.6bn" and "$6.57 billion", "up to $19.4bn" and "$17.4bn").

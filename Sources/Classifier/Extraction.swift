@@ -205,32 +205,151 @@ final class ArticleContext {
                 guard let and = [Array("and ".utf8), Array("und ".utf8)].first(where: { sentence[k...].starts(with: $0) }) else { break }
                 k += and.count
             }
-            var words: [String] = []
-            var start = -1
-            var ended = false
-            while words.count < 3 && !ended {
-                while k < sentence.endIndex && sentence[k] == 0x20 { k += 1 }
-                var e = k
-                while e < sentence.endIndex && sentence[e] != 0x20 { e += 1 }
-                guard e > k else { break }
-                let first = sentence[k]
-                // A capital: ASCII A–Z or Ä Ö Ü (C3 84 / 96 / 9C).
-                let capital = (first >= 0x41 && first <= 0x5A) || (first == 0xC3 && k + 1 < e && [0x84, 0x96, 0x9C].contains(sentence[k + 1]))
-                var word = String(decoding: sentence[k..<e], as: UTF8.self)
-                ended = word.last.map { ",.;:!?)".contains($0) } ?? false
-                word = String(word.drop { $0 == "(" }.reversed().drop { ",.;:!?)".contains($0) }.reversed())
-                if word.hasSuffix("'s") || word.hasSuffix("’s") { word = String(word.dropLast(2)) }
-                guard capital, !word.isEmpty, !Self.notNames.contains(word), !classifier.amounts.isMoneyWord(word),
-                      !stops.contains(k - sentence.startIndex) else { break }
-                if start < 0 { start = k - sentence.startIndex }
-                words.append(word)
-                k = e
-            }
-            guard !words.isEmpty else { break }
-            found.append((words.joined(separator: " "), start))
-            if ended { break }
+            guard let name = capitalisedName(from: &k, in: sentence, stops: stops) else { break }
+            found.append((name.text, name.start))
+            if name.endsClause { break }
         }
         return found
+    }
+
+    /// Up to three capitalised words from `k` on, as a name with its offset in the sentence;
+    /// `k` moves past them. `endsClause`: the last word ends in punctuation.
+    private func capitalisedName(from k: inout Int, in sentence: ArraySlice<UInt8>, stops: [Int]) -> (text: String, start: Int, endsClause: Bool)? {
+        var words: [String] = []
+        var start = -1
+        var ended = false
+        while words.count < 3 && !ended {
+            while k < sentence.endIndex && sentence[k] == 0x20 { k += 1 }
+            var e = k
+            while e < sentence.endIndex && sentence[e] != 0x20 { e += 1 }
+            guard e > k else { break }
+            let first = sentence[k]
+            // A capital: ASCII A–Z or Ä Ö Ü (C3 84 / 96 / 9C).
+            let capital = (first >= 0x41 && first <= 0x5A) || (first == 0xC3 && k + 1 < e && [0x84, 0x96, 0x9C].contains(sentence[k + 1]))
+            var word = String(decoding: sentence[k..<e], as: UTF8.self)
+            ended = word.last.map { ",.;:!?)".contains($0) } ?? false
+            word = String(word.drop { $0 == "(" }.reversed().drop { ",.;:!?)".contains($0) }.reversed())
+            if word.hasSuffix("'s") || word.hasSuffix("’s") { word = String(word.dropLast(2)) }
+            guard capital, !word.isEmpty, !Self.notNames.contains(word), !classifier.amounts.isMoneyWord(word),
+                  !stops.contains(k - sentence.startIndex) else { break }
+            if start < 0 { start = k - sentence.startIndex }
+            words.append(word)
+            k = e
+        }
+        return words.isEmpty ? nil : (words.joined(separator: " "), start, ended)
+    }
+
+    /// Whether a capitalised run (offsets in the sentence) is a name the rules know: one of
+    /// theirs starts it, unless that is only a place at its front ("Shanghai Huali Microelectronics").
+    func namedByRules(_ start: Int, _ end: Int, _ known: [Found]) -> Bool {
+        known.contains { k in
+            guard k.start <= start && start < k.end else { return false }
+            if case .entity(let e) = k.kind, !rules.entities[e].kind.canBeActor { return k.end >= end }
+            return true
+        }
+    }
+
+    /// Last words of investors' names: such a company funds a round, wherever it stands.
+    static let investorWords: Set<Substring> = ["Ventures", "Capital", "Partners", "Fund", "Investments", "VC"]
+
+    /// An actor the rules do not know, in the role its place in the sentence gives it.
+    func unknownActor(_ name: String, before: Bool, roles: (before: String, after: String)) -> Actor {
+        let investor = [roles.before, roles.after].contains("investor") && name.split(separator: " ").last.map { Self.investorWords.contains($0) } == true
+        return Actor(name: name, ticker: nil, role: investor ? "investor" : before ? roles.before : roles.after)
+    }
+
+    /// "TI" for "Texas Instruments", "Lattice" for "Lattice Semiconductor".
+    static func abbreviates(_ short: String, _ name: String) -> Bool {
+        name.hasPrefix(short + " ") || (short.count >= 2 && String(name.split(separator: " ").compactMap(\.first)) == short)
+    }
+
+    /// The name a sentence starts with, when the rules do not know it but the article uses it as
+    /// a company's name: "UiPath now expects fiscal 2025 revenue …", "Canva has acquired
+    /// Leonardo.ai". `known`: spans of names the rules know (those are mentions already).
+    func unknownSubject(of range: Range<Int>, before limit: Int, known: [Found], stops: [Int]) -> String? {
+        let sentence = body[range]
+        var k = sentence.startIndex
+        guard let name = capitalisedName(from: &k, in: sentence, stops: stops), name.start == 0,
+              k - sentence.startIndex <= limit, !namedByRules(0, name.text.utf8.count, known) else { return nil }
+        if let verdict = nameVerdicts[name.text] { return verdict ? name.text : nil }
+        let verdict = usedAsAName(name.text)
+        nameVerdicts[name.text] = verdict
+        return verdict ? name.text : nil
+    }
+
+    /// The companies the article names, the topic first.
+    private(set) lazy var articleEntities: [Int] = {
+        var all: [Int] = topicActor.map { [$0] } ?? []
+        for h in perSentence.joined() {
+            for k in Int(classifier.leadStart[h.pattern])..<Int(classifier.leadStart[h.pattern + 1]) {
+                if case .entity(let e) = classifier.phraseKind[Int(classifier.leadPhrases[k])], rules.entities[e].kind.canBeActor, !all.contains(e) { all.append(e) }
+            }
+        }
+        return all
+    }()
+
+    /// Capitalised words the article was checked for: whether it uses them as a name.
+    private var nameVerdicts: [String: Bool] = [:]
+
+    /// Words before a noun, which a company's name goes without ("Der Umsatz", "the Revenue").
+    static let determiners: Set<String> = [
+        "the", "a", "an", "its", "their", "this", "that", "these", "those", "our", "his", "her",
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "im", "am", "zum", "zur", "vom", "beim",
+        "sein", "seine", "seinen", "seinem", "seiner", "ihr", "ihre", "ihren", "ihrem", "ihrer", "dieser", "diese", "dieses", "diesen", "jede", "jeder",
+    ]
+
+    /// Whether the article writes `name` as a company's name: somewhere not at a sentence's start
+    /// (a capital there proves nothing), never in lower case ("Revenue … revenue"), never after
+    /// a determiner ("Der Umsatz"), never as the last word of a longer name in the body
+    /// ("Dines" of "Daniel Dines" is a person), and, if it has several words, its last word not
+    /// more often alone ("Enslin" of "Rob Enslin").
+    func usedAsAName(_ name: String) -> Bool {
+        let needle = Array(name.utf8)
+        let lower = Array(name.lowercased().utf8)
+        let titleEnd = sentences.first?.upperBound ?? 0
+        var inRunningText = false
+        var p = 0
+        while let at = Self.wordOccurrence(of: needle, in: body, from: p) {
+            p = at + needle.count
+            // The word before: its bytes, back to a space.
+            var e = at
+            while e > 0 && body[e - 1] == 0x20 { e -= 1 }
+            var b = e
+            while b > 0 && body[b - 1] != 0x20 && body[b - 1] != 0x0A { b -= 1 }
+            let before = body[b..<e]
+            let startsSentence = e == 0 || body[e - 1] == 0x0A || e == at || before.last.map { ".!?:\"“„»–-".utf8.contains($0) } == true
+            if startsSentence { continue }
+            if Self.determiners.contains(String(decoding: before, as: UTF8.self).lowercased()) { return false }
+            if at >= titleEnd, let c = before.first, c >= 0x41 && c <= 0x5A { return false }
+            inRunningText = true
+        }
+        guard inRunningText, lower != needle, Self.wordOccurrence(of: lower, in: body, from: 0) == nil else { return false }
+        // "Rob Enslin has resigned … Enslin said": a first and a last name.
+        if let last = name.split(separator: " ").last, last.count < name.count {
+            return occurrences(of: Array(last.utf8)) <= occurrences(of: needle)
+        }
+        return true
+    }
+
+    func occurrences(of needle: [UInt8]) -> Int {
+        var count = 0, p = 0
+        while let at = Self.wordOccurrence(of: needle, in: body, from: p) { count += 1; p = at + needle.count }
+        return count
+    }
+
+    /// The first whole-word occurrence of `needle` in `text` from `from` on.
+    static func wordOccurrence(of needle: [UInt8], in text: [UInt8], from: Int) -> Int? {
+        guard let first = needle.first, !needle.isEmpty else { return nil }
+        var i = from
+        while i + needle.count <= text.count {
+            if text[i] == first && text[i..<(i + needle.count)].elementsEqual(needle)
+                && (i == 0 || !FoldedText.isWordByte(text[i - 1]))
+                && (i + needle.count == text.count || !FoldedText.isWordByte(text[i + needle.count])) {
+                return i
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Whether `b` is in the word right after the word `a` ends in (folded text has one space
@@ -487,12 +606,24 @@ final class ArticleContext {
             // Lumora raises …": a company the rules do not know (a known one is a mention already).
             for d in descriptors {
                 for name in self.names(after: d, in: range, stops: stops) {
-                    guard clause.contains(name.start),
-                          !accepted.contains(where: { $0.start <= name.start && name.start < $0.end }),
+                    guard clause.contains(name.start), !namedByRules(name.start, name.start + name.text.utf8.count, accepted),
                           !actors.contains(where: { $0.name == name.text }) else { continue }
                     if actors.isEmpty { confidence -= 0.1 }
-                    actors.append(Actor(name: name.text, ticker: nil, role: name.start < trigger.start ? roleBefore : roleAfter))
+                    actors.append(unknownActor(name.text, before: name.start < trigger.start, roles: (roleBefore, roleAfter)))
                     why("actor \(name.text): a name after \"\(classifier.phrases[d.phrase].text)\" (not in Rules/entities)")
+                }
+            }
+            // "UiPath now expects fiscal 2025 revenue of …": a subject the rules do not know, or
+            // know only by its full name ("TI", "Lattice" in an article that names Texas
+            // Instruments or Lattice Semiconductor).
+            if actors.isEmpty, let name = unknownSubject(of: range, before: trigger.start, known: accepted, stops: stops) {
+                if let full = articleEntities.first(where: { Self.abbreviates(name, rules.entities[$0].name) }) {
+                    actors = [rules.entities[full].actor(roleBefore)]
+                    why("actor \(rules.entities[full].name): the sentence's subject \(name) is short for a company the article names")
+                } else {
+                    confidence -= 0.1
+                    actors = [unknownActor(name, before: true, roles: (roleBefore, roleAfter))]
+                    why("actor \(name): the sentence's subject, a name the article uses (not in Rules/entities)")
                 }
             }
             // "Neoclouds rent out H100s": when the only company named is the maker of the chips,

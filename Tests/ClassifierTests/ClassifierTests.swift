@@ -501,6 +501,26 @@ let classifier = Classifier(rules: shippedRules)
         #expect(de.map { $0.actors.map(\.name) } == [["TSMC"]])
     }
 
+    @Test func aSubjectTheRulesDoNotKnowIsTheCompanyTheArticleNames() {
+        let uipath = """
+            Rob Enslin has resigned as chief executive of UiPath, and co-founder Daniel Dines returns to the role.
+            UiPath now expects fiscal 2025 revenue of $1.405 billion to $1.41 billion.
+            Enslin said the decision was his own. Shares of UiPath fell 30%.
+            """
+        let events = classifier.classify(title: "", text: uipath, language: "en")
+        #expect(events.contains { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["UiPath"] })
+        // People and places at a sentence's start are not companies.
+        #expect(!events.contains { $0.actors.contains { ["Rob Enslin", "Enslin", "Dines"].contains($0.name) } })
+        let place = classifier.classify(title: "", text: "Frankreich nutzt den KI-Gipfel, um Milliardenzusagen einzusammeln. Der Gipfel in Frankreich dauert zwei Tage.", language: "de")
+        #expect(!place.contains { $0.actors.contains { $0.name == "Frankreich" } })
+        // Nor is a common noun: the article also writes it in lower case, or after an article.
+        let noun = classifier.classify(title: "", text: "Revenue rose to $2 billion. The company said revenue would keep growing.", language: "en")
+        #expect(!noun.contains { $0.actors.contains { $0.name == "Revenue" } })
+        // A short form of a company the article names is that company.
+        let ti = classifier.classify(title: "", text: "Texas Instruments reported results on Tuesday. TI expects fourth-quarter revenue of $3.7 billion to $4.0 billion, shares of TI fell.", language: "en")
+        #expect(ti.contains { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["Texas Instruments"] })
+    }
+
     @Test func whatAnalystsExpectedIsNotTheCompanysFigure() {
         func sum(_ text: String, _ lang: String) -> Money? {
             classifier.amounts.amounts(in: text, language: lang).first { $0.isTheSum }?.value
@@ -595,6 +615,9 @@ let classifier = Classifier(rules: shippedRules)
         // A quarter's revenue just below the next quarter's guided range is still two figures.
         let intel = classifier.classify(title: "", text: "Intel reported third-quarter revenue of $13.28 billion.\nFor the fourth quarter, Intel expects revenue of $13.3 billion to $14.3 billion.", language: "en")
         #expect(intel.map(\.amount) == [Money(min: 1.328e10, max: 1.328e10, currency: "USD"), Money(min: 1.33e10, max: 1.43e10, currency: "USD")])
+        // Results in NT dollars and guidance in US dollars: two statements, not a conversion.
+        let tsmc = classifier.classify(title: "", text: "TSMC reported third-quarter revenue of NT$546.7 billion.\nTSMC expects fourth-quarter revenue of between $18.8 billion and $19.6 billion.", language: "en")
+        #expect(tsmc.map(\.amount?.currency) == ["TWD", "USD"])
         // Two partners of one hub are two deals; a sentence that names one of them again is the same.
         let korea = classifier.classify(title: "Samsung and SK Telecom sign up for OpenAI's Stargate",
                                         text: "Samsung Electronics agreed to work with OpenAI on data centers in Korea. SK Telecom signed a memorandum of understanding with OpenAI to build an AI data center. Samsung Electronics will partner with OpenAI on floating data centers.",
