@@ -374,7 +374,12 @@ struct AmountReader {
         var taken = 0
         while i < tokens.count {
             // A figure, or a number word before a scale ("zehn Milliarden Euro", "two billion dollars").
-            let spelled = tokens[i].kind == .word && i + 1 < tokens.count && scale(tokens[i + 1], scales) != nil
+            // Also the first end of a spelled range: "zwischen fünf und sieben Milliarden Yuan".
+            func spelledBeforeScale(_ k: Int) -> Bool {
+                tokens[k].kind == .word && k + 1 < tokens.count && scale(tokens[k + 1], scales) != nil && Self.numberWords[tokens[k].bare] != nil
+            }
+            let spelled = tokens[i].kind == .word && i + 1 < tokens.count
+                && (scale(tokens[i + 1], scales) != nil || (i + 2 < tokens.count && Self.rangeWords.contains(tokens[i + 1].folded) && spelledBeforeScale(i + 2)))
                 ? Self.numberWords[tokens[i].bare] : nil
             guard tokens[i].kind == .number || spelled != nil, let v1 = spelled ?? number(tokens[i], b, language: language) else { i += 1; continue }
             var j = i + 1
@@ -383,7 +388,8 @@ struct AmountReader {
             if j + 1 < tokens.count, Self.rangeWords.contains(tokens[j].folded) {
                 var k = j + 1
                 if tokens[k].kind == .symbol, symbolCurrency(tokens, k, b) != nil { k += 1 }
-                if k < tokens.count, tokens[k].kind == .number, let v = number(tokens[k], b, language: language) {
+                if k < tokens.count, let v = tokens[k].kind == .number ? number(tokens[k], b, language: language)
+                                                 : spelled != nil && spelledBeforeScale(k) ? Self.numberWords[tokens[k].bare] : nil {
                     v2 = v
                     j = k + 1
                 }
@@ -462,7 +468,7 @@ struct AmountReader {
                 || (first >= 2 && Self.than.contains(tokens[first - 2].bare) && Self.articles.contains(tokens[first - 1].bare))
                 || precededBy(tokens, first, Self.changeFrom, skipping: Self.hedgesBeforeFigures)
                 || (precededBy(tokens, first, Self.fromWords, skipping: Self.hedgesBeforeFigures)
-                    && tokens[j..<min(tokens.count, j + 4)].contains { Self.pastPeriods.contains($0.bare) })
+                    && tokens[j..<min(tokens.count, j + 7)].prefix { $0.folded != "," }.contains { Self.pastPeriods.contains($0.bare) })
             // What analysts expected is a yardstick, not the company's figure: "Analysten hatten im
             // Schnitt mit rund 83 Millionen Dollar gerechnet", "short of an LSEG SmartEstimate of
             // 10.3 trillion won", "the $13.66 billion analysts were expecting".

@@ -742,11 +742,67 @@ final class ArticleContext {
             why("confidence \(confidence): base \(rule.confidence)" + (amount != nil || quantity != nil ? ", +0.10 figure found" : "")
                            + (actors.count >= 2 ? ", +0.05 several actors" : "") + (eventStatus == .rumor ? ", -0.10 rumour" : "")
                            + (borrowedActor ? ", -0.15 actor from context" : "") + (isHistory ? ", -0.30 history" : ""))
-            events.append(Event(type: rule.type, actors: actors, amount: amount, quantity: quantity, product: product, status: eventStatus,
-                                confidence: confidence, evidence: sentence, spans: spans.sorted { $0.start < $1.start },
-                                ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons))
+            let event = Event(type: rule.type, actors: actors, amount: amount, quantity: quantity, product: product, status: eventStatus,
+                              confidence: confidence, evidence: sentence, spans: spans.sorted { $0.start < $1.start },
+                              ruleID: rule.type.rawValue, rulesetVersion: rules.version, language: language, reasons: reasons)
+            if rule.type == .gpuPurchase, let lots = lotsPerBuyer(in: range, mentions: mentions, quantity: quantity, language: language,
+                                                                   isMaker: { vendors.contains(self.rules.entities[$0.entity].name) || namesChips($0.found) }) {
+                // "ByteDance and Tencent each ordered about 230,000 Nvidia chips", "Amazon bought
+                // 196,000 Hopper chips and Google 169,000": one purchase per buyer, with its own count.
+                let buyerNames = Set(lots.map { rules.entities[$0.buyer].name })
+                for lot in lots {
+                    var own = event
+                    own.actors = [rules.entities[lot.buyer].actor(roleBefore)] + actors.filter { !buyerNames.contains($0.name) }
+                    own.quantity = lot.quantity
+                    if explain { own.reasons.append("one purchase per buyer: \(rules.entities[lot.buyer].name)") }
+                    events.append(own)
+                }
+            } else {
+                events.append(event)
+            }
         }
         return events
+    }
+
+    /// Several buyers, each with a lot of its own: "ByteDance and Tencent each ordered about 230,000
+    /// Nvidia chips" (one count for each), "Amazon bought 196,000 Hopper chips and Google 169,000"
+    /// (each name followed by its count). Nil for one buyer, or buyers that share one lot.
+    func lotsPerBuyer(in range: Range<Int>, mentions: [(entity: Int, found: Found)], quantity: Quantity?, language: String,
+                      isMaker: ((entity: Int, found: Found)) -> Bool) -> [(buyer: Int, quantity: Quantity?)]? {
+        let buyers = mentions.filter { !isMaker($0) && rules.entities[$0.entity].kind != .regulator }
+        guard buyers.count >= 2 else { return nil }
+        let sentence = body[range]
+        let each = Self.eachWords.contains { w in Self.wordOccurrence(of: w, in: Array(sentence), from: 0) != nil }
+        if each { return buyers.map { ($0.entity, quantity) } }
+        // Gapping: every buyer after the first joins the list ("and", "und", a comma) and is
+        // followed by its own number.
+        var lots: [(buyer: Int, quantity: Quantity?)] = [(buyers[0].entity, quantity)]
+        for b in buyers.dropFirst() {
+            let before = sentence[..<(sentence.startIndex + b.found.start)]
+            guard [", ", "and ", "und "].contains(where: { before.suffix($0.utf8.count).elementsEqual($0.utf8) }),
+                  let count = Self.bareCount(in: sentence, after: sentence.startIndex + b.found.end, language: language) else { return nil }
+            lots.append((b.entity, quantity.map { Quantity(value: count, unit: $0.unit) }))
+        }
+        return lots
+    }
+
+    /// "each", "jeweils", "respectively": the same lot, or its own lot, for every one named.
+    static let eachWords: [[UInt8]] = ["each", "jeweils", "respectively", "beziehungsweise", "bzw"].map { Array($0.utf8) }
+
+    /// A count right after `k` ("Google 169,000", "Google about 169,000"), in the language's number format.
+    static func bareCount(in sentence: ArraySlice<UInt8>, after k: Int, language: String) -> Double? {
+        var i = k
+        while i < sentence.endIndex && sentence[i] == 0x20 { i += 1 }
+        for hedge in ["about ", "around ", "roughly ", "nearly ", "some ", "rund ", "etwa ", "knapp "].map({ Array($0.utf8) })
+        where sentence[i...].starts(with: hedge) { i += hedge.count }
+        var digits: [UInt8] = []
+        let thousands: UInt8 = language == "de" ? 0x2E : 0x2C
+        while i < sentence.endIndex, (sentence[i] >= 0x30 && sentence[i] <= 0x39) || sentence[i] == thousands {
+            if sentence[i] != thousands { digits.append(sentence[i]) }
+            i += 1
+        }
+        guard !digits.isEmpty, i == sentence.endIndex || !FoldedText.isWordByte(sentence[i]) else { return nil }
+        return Double(String(decoding: digits, as: UTF8.self))
     }
 
     /// A sum told in a sentence of its own for an event told before it: a price phrase of some

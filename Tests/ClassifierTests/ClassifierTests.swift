@@ -388,6 +388,11 @@ let classifier = Classifier(rules: shippedRules)
         #expect(e.amount == Money(min: 2e9, max: 2e9, currency: "EUR"))
         let en = try #require(classifier.classify(title: "Deal", text: "Nvidia agreed to buy Run:ai for two billion dollars.", language: "en").first)
         #expect(en.amount == Money(min: 2e9, max: 2e9, currency: "USD"))
+        // A spelled range keeps both ends.
+        let range = classifier.amounts.amounts(in: "Cambricon rechnet mit einem Umsatz zwischen fünf und sieben Milliarden Yuan.", language: "de")
+        #expect(range.map(\.value) == [Money(min: 5e9, max: 7e9, currency: "CNY")])
+        #expect(classifier.amounts.amounts(in: "Intel expects one to two billion dollars in savings.", language: "en").map(\.value)
+                == [Money(min: 1e9, max: 2e9, currency: "USD")])
     }
 
     @Test func aScaleWordIsNoCompanyName() {
@@ -521,6 +526,20 @@ let classifier = Classifier(rules: shippedRules)
         #expect(ti.contains { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["Texas Instruments"] })
     }
 
+    @Test func buyersWithLotsOfTheirOwnAreOnePurchaseEach() {
+        let gapped = classifier.classify(title: "", text: "Amazon bought 196,000 Hopper chips and Google 169,000, Omdia estimated.", language: "en")
+            .filter { $0.type == .gpuPurchase }
+        #expect(gapped.map { $0.actors.first?.name } == ["Amazon", "Google"])
+        #expect(gapped.map { $0.quantity?.value } == [196_000, 169_000])
+        let each = classifier.classify(title: "", text: "Samsung Electronics und SK Hynix sollen jeweils bis zu 50.000 Nvidia-GPUs erhalten.", language: "de")
+            .filter { $0.type == .gpuPurchase }
+        #expect(each.map { $0.actors.first?.name } == ["Samsung Electronics", "SK Hynix"])
+        #expect(each.allSatisfy { $0.quantity?.value == 50_000 && $0.actors.contains { $0.name == "Nvidia" } })
+        // Buyers of one lot stay one purchase.
+        let shared = classifier.classify(title: "", text: "Microsoft and OpenAI bought 100,000 Nvidia GPUs for the joint cluster.", language: "en")
+        #expect(shared.filter { $0.type == .gpuPurchase }.count == 1)
+    }
+
     @Test func whatAnalystsExpectedIsNotTheCompanysFigure() {
         func sum(_ text: String, _ lang: String) -> Money? {
             classifier.amounts.amounts(in: text, language: lang).first { $0.isTheSum }?.value
@@ -528,6 +547,8 @@ let classifier = Classifier(rules: shippedRules)
         #expect(sum("Analysten hatten im Schnitt lediglich mit rund 83 Millionen Dollar gerechnet.", "de") == nil)
         #expect(sum("Operating profit fell short of an LSEG SmartEstimate of 10.3 trillion won.", "en") == nil)
         #expect(sum("Revenue beat the $13.66 billion analysts were expecting.", "en") == nil)
+        // The figure a change starts from is no result: "tripled from $395.4 million in the same quarter a year earlier".
+        #expect(sum("Revenue more than tripled from $395.4 million in the same quarter a year earlier.", "en") == nil)
         // A company's own estimate is its figure.
         #expect(sum("Samsung estimated its operating profit at 10.4 trillion won.", "en") == Money(min: 1.04e13, max: 1.04e13, currency: "KRW"))
     }
