@@ -408,6 +408,15 @@ public struct Classifier: Sendable {
             || (line.count >= 2 && line[line.endIndex - 2] == 0xC2 && c == 0xBB)
     }
 
+    /// A key figure of a results table ("- Revenue: $335.1 million vs. $333.6 million expected",
+    /// "Umsatz: 1,2 Mrd. Euro"): a short label, a colon, then the figure. Content, not a link.
+    static func isKeyFigure(_ line: ArraySlice<UInt8>) -> Bool {
+        guard let colon = line.prefix(40).firstIndex(of: UInt8(ascii: ":")) else { return false }
+        guard let c = line[(colon + 1)...].first(where: { $0 != 0x20 }) else { return false }
+        // A digit, "$", or the lead byte of "€" (E2), "£" and "¥" (C2).
+        return (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "$") || c == 0xE2 || c == 0xC2
+    }
+
     /// A line that starts with "- ", "• ", "* " or "– ".
     static func isBullet(_ body: [UInt8], at i: Int) -> Bool {
         var k = i
@@ -458,7 +467,7 @@ public struct Classifier: Sendable {
             while end < body.count && body[end] != 0x0A { end += 1 }
             var last = end
             while last > lineStart && (body[last - 1] == 0x20 || body[last - 1] == 0x0D) { last -= 1 }
-            let terminal = last > lineStart && Self.endsLikeASentence(body[lineStart..<last])
+            let terminal = last > lineStart && (Self.endsLikeASentence(body[lineStart..<last]) || Self.isKeyFigure(body[lineStart..<last]))
             if !terminal && (Self.isBullet(body, at: lineStart) || (nonEmptyLines >= 2 && last - lineStart <= 160)) { dropped.append(lineStart..<end) }
             if last > lineStart { nonEmptyLines += 1 }
             lineStart = end + 1

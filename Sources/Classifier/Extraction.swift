@@ -265,16 +265,16 @@ final class ArticleContext {
 
     /// The name a sentence starts with, when the rules do not know it but the article uses it as
     /// a company's name: "UiPath now expects fiscal 2025 revenue …", "Canva has acquired
-    /// Leonardo.ai". `known`: spans of names the rules know (those are mentions already).
-    func unknownSubject(of range: Range<Int>, before limit: Int, known: [Found], stops: [Int]) -> String? {
+    /// Leonardo.ai". `known`: spans of names the rules know (those are mentions already);
+    /// `uses`: how often the article must use it as a name, past sentence starts.
+    func unknownSubject(of range: Range<Int>, before limit: Int, known: [Found], stops: [Int], uses: Int = 1) -> String? {
         let sentence = body[range]
         var k = sentence.startIndex
         guard let name = capitalisedName(from: &k, in: sentence, stops: stops), name.start == 0,
               k - sentence.startIndex <= limit, !namedByRules(0, name.text.utf8.count, known) else { return nil }
-        if let verdict = nameVerdicts[name.text] { return verdict ? name.text : nil }
-        let verdict = usedAsAName(name.text)
-        nameVerdicts[name.text] = verdict
-        return verdict ? name.text : nil
+        let count = nameUses[name.text] ?? usesAsAName(name.text)
+        nameUses[name.text] = count
+        return count >= uses ? name.text : nil
     }
 
     /// The companies the article names, the topic first.
@@ -288,8 +288,20 @@ final class ArticleContext {
         return all
     }()
 
-    /// Capitalised words the article was checked for: whether it uses them as a name.
-    private var nameVerdicts: [String: Bool] = [:]
+    /// The article's company when the rules know none in its headline and lead: the name the
+    /// headline starts with, if the article uses it as a name ("UiPath shares plunge 30% as CEO
+    /// Rob Enslin resigns"), used twice in running text: every sentence that names no company
+    /// may borrow it ("Graphen statt Silizium: …" is a material, used once).
+    private(set) lazy var unknownTopic: String? = {
+        guard topicActor == nil, let headline = sentences.first else { return nil }
+        let known = phrasesFound(in: 0, range: headline).filter { f in
+            switch f.kind { case .entity, .product: return true; default: return false }
+        }
+        return unknownSubject(of: headline, before: headline.count, known: known, stops: [], uses: 2)
+    }()
+
+    /// Capitalised words the article was checked for: how often it uses them as a name.
+    private var nameUses: [String: Int] = [:]
 
     /// Words before a noun, which a company's name goes without ("Der Umsatz", "the Revenue").
     static let determiners: Set<String> = [
@@ -298,16 +310,16 @@ final class ArticleContext {
         "sein", "seine", "seinen", "seinem", "seiner", "ihr", "ihre", "ihren", "ihrem", "ihrer", "dieser", "diese", "dieses", "diesen", "jede", "jeder",
     ]
 
-    /// Whether the article writes `name` as a company's name: somewhere not at a sentence's start
-    /// (a capital there proves nothing), never in lower case ("Revenue … revenue"), never after
+    /// How often the article writes `name` as a company's name, not at a sentence's start (a
+    /// capital there proves nothing); 0 unless it is never written in lower case ("Revenue … revenue"), never after
     /// a determiner ("Der Umsatz"), never as the last word of a longer name in the body
     /// ("Dines" of "Daniel Dines" is a person), and, if it has several words, its last word not
     /// more often alone ("Enslin" of "Rob Enslin").
-    func usedAsAName(_ name: String) -> Bool {
+    func usesAsAName(_ name: String) -> Int {
         let needle = Array(name.utf8)
         let lower = Array(name.lowercased().utf8)
         let titleEnd = sentences.first?.upperBound ?? 0
-        var inRunningText = false
+        var inRunningText = 0
         var p = 0
         while let at = Self.wordOccurrence(of: needle, in: body, from: p) {
             p = at + needle.count
@@ -319,16 +331,14 @@ final class ArticleContext {
             let before = body[b..<e]
             let startsSentence = e == 0 || body[e - 1] == 0x0A || e == at || before.last.map { ".!?:\"“„»–-".utf8.contains($0) } == true
             if startsSentence { continue }
-            if Self.determiners.contains(String(decoding: before, as: UTF8.self).lowercased()) { return false }
-            if at >= titleEnd, let c = before.first, c >= 0x41 && c <= 0x5A { return false }
-            inRunningText = true
+            if Self.determiners.contains(String(decoding: before, as: UTF8.self).lowercased()) { return 0 }
+            if at >= titleEnd, let c = before.first, c >= 0x41 && c <= 0x5A { return 0 }
+            inRunningText += 1
         }
-        guard inRunningText, lower != needle, Self.wordOccurrence(of: lower, in: body, from: 0) == nil else { return false }
+        guard lower != needle, Self.wordOccurrence(of: lower, in: body, from: 0) == nil else { return 0 }
         // "Rob Enslin has resigned … Enslin said": a first and a last name.
-        if let last = name.split(separator: " ").last, last.count < name.count {
-            return occurrences(of: Array(last.utf8)) <= occurrences(of: needle)
-        }
-        return true
+        if let last = name.split(separator: " ").last, last.count < name.count, occurrences(of: Array(last.utf8)) > occurrences(of: needle) { return 0 }
+        return inRunningText
     }
 
     func occurrences(of needle: [UInt8]) -> Int {
@@ -652,16 +662,16 @@ final class ArticleContext {
                 // story: in the headline and lead, when the sentence carries a figure, or when it
                 // refers back to it ("the company", "der Konzern").
                 let hasFigure = !allAmounts.isEmpty || !allQuantities.isEmpty
-                guard let topic = topicActor, i <= 3 || hasFigure || refersBack,
-                      !((rule.companiesOnly || rule.requires.contains(.company)) && rules.entities[topic].kind == .regulator) else {
+                let topic = topicActor.map { rules.entities[$0] }
+                guard let name = topic?.name ?? unknownTopic, i <= 3 || hasFigure || refersBack,
+                      !((rule.companiesOnly || rule.requires.contains(.company)) && topic?.kind == .regulator) else {
                     miss(r, trigger, "no actor named (the article's company stands in only in the lead, with a figure, or when the sentence refers back to it)")
                     continue
                 }
-                let e = rules.entities[topic]
-                actors = [e.actor(roleBefore)]
+                actors = [topic?.actor(roleBefore) ?? Actor(name: name, ticker: nil, role: roleBefore)]
                 confidence -= 0.15
                 borrowedActor = true
-                why("actor \(e.name) taken from the article's headline and lead (the sentence names none)")
+                why("actor \(name) taken from the article's headline and lead (the sentence names none)")
             }
             if rule.requires.contains(.company) && actors.allSatisfy(classifier.isGovernment) {
                 miss(r, trigger, "the rule requires a company and only governments are named")

@@ -524,6 +524,22 @@ let classifier = Classifier(rules: shippedRules)
         // A short form of a company the article names is that company.
         let ti = classifier.classify(title: "", text: "Texas Instruments reported results on Tuesday. TI expects fourth-quarter revenue of $3.7 billion to $4.0 billion, shares of TI fell.", language: "en")
         #expect(ti.contains { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["Texas Instruments"] })
+        // A headline's unknown company is the article's company, and a results table's key
+        // figures are content, not a list of links.
+        let table = classifier.classify(title: "UiPath shares plunge 30% as CEO Rob Enslin resigns", text: """
+            Shares of UiPath sank about 30% in extended trading on Wednesday.
+            Here's how the company did in its fiscal first quarter compared with what Wall Street was expecting:
+            - Earnings per share: 13 cents adjusted vs. 12 cents expected
+            - Revenue: $335.1 million vs. $333.6 million expected
+            Analysts said UiPath faces a tougher market.
+            """, language: "en")
+        #expect(table.contains { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["UiPath"] && $0.amount?.max == 335.1e6 })
+        // A word of the headline the article uses once more is no company ("Graphen statt Silizium").
+        let material = classifier.classify(title: "Graphen statt Silizium: Start-up bekommt Geld vom Staat", text: """
+            Das Unternehmen will Graphen einsetzen.
+            Zusätzlich stellen Wagniskapitalgeber 25,7 Millionen Euro an neuem Eigenkapital bereit.
+            """, language: "de")
+        #expect(!material.contains { $0.actors.contains { $0.name == "Graphen" } })
     }
 
     @Test func buyersWithLotsOfTheirOwnAreOnePurchaseEach() {
