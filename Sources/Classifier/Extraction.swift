@@ -384,6 +384,7 @@ final class ArticleContext {
         var notActors: [Found] = []
         var descriptors: [Found] = []
         var refersBack = false
+        var references: [Int] = []
         var subjectRefersBack = false
         /// Why a trigger told no event, for `--explain`.
         func miss(_ rule: Int, _ trigger: Found, _ reason: @autoclosure () -> String) {
@@ -412,6 +413,7 @@ final class ArticleContext {
             case .descriptor: descriptors.append(f)
             case .reference:
                 refersBack = true
+                references.append(f.start)
                 // "The company, whose customers include Nvidia and Apple, expects …": the subject.
                 if f.start <= 4 { subjectRefersBack = true }
             case .price, .boilerplate, .cut, .cutHeading: break
@@ -672,6 +674,13 @@ final class ArticleContext {
                 confidence -= 0.15
                 borrowedActor = true
                 why("actor \(name) taken from the article's headline and lead (the sentence names none)")
+            }
+            // "SK Hynix will invest 103 trillion won … to strengthen its chip business, the group
+            // said in a statement": the only company named invests, in nobody named or referred
+            // to after the trigger ("in the company"); it spends on itself, and that is no round.
+            if rule.type == .fundingRound, swapped, actors.count == 1, actors[0].role != rule.roleBefore, !references.contains(where: { $0 >= trigger.end }) {
+                miss(r, trigger, "an investor invests, but in nobody the sentence names or refers to")
+                continue
             }
             if rule.requires.contains(.company) && actors.allSatisfy(classifier.isGovernment) {
                 miss(r, trigger, "the rule requires a company and only governments are named")
