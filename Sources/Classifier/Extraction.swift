@@ -676,9 +676,11 @@ final class ArticleContext {
                 why("actor \(name) taken from the article's headline and lead (the sentence names none)")
             }
             // "SK Hynix will invest 103 trillion won … to strengthen its chip business, the group
-            // said in a statement": the only company named invests, in nobody named or referred
-            // to after the trigger ("in the company"); it spends on itself, and that is no round.
-            if rule.type == .fundingRound, swapped, actors.count == 1, actors[0].role != rule.roleBefore, !references.contains(where: { $0 >= trigger.end }) {
+            // said in a statement": the only company named invests, in nobody named, referred to
+            // or described after the trigger ("in the company", "in den französischen
+            // Sprachmodell-Entwickler"); it spends on itself, and that is no round.
+            if rule.type == .fundingRound, swapped, actors.count == 1, actors[0].role != rule.roleBefore,
+               !references.contains(where: { $0 >= trigger.end }), !descriptors.contains(where: { $0.start >= trigger.end }) {
                 miss(r, trigger, "an investor invests, but in nobody the sentence names or refers to")
                 continue
             }
