@@ -460,8 +460,11 @@ struct AmountReader {
             for t in context.reversed() where t.kind == .word {
                 if let isProfit = Self.profitOrRevenue(t.bare) { profit = isProfit; break }
             }
-            // "9.1 trillion won ($6.78 billion)": the bracket converts the figure before it.
-            let converts = first > 0 && tokens[first - 1].folded == "(" && found.last.map { $0.end + 2 >= tokens[first - 1].start } == true
+            // "9.1 trillion won ($6.78 billion)", "35,04 Milliarden Taiwan-Dollar (rund 990 Millionen
+            // Euro)": the bracket converts the figure before it.
+            let bracket = first > 0 && tokens[first - 1].folded == "(" ? first - 1
+                : first > 1 && tokens[first - 2].folded == "(" && Self.hedgesBeforeFigures.contains(tokens[first - 1].bare) ? first - 2 : nil
+            let converts = bracket.map { b in found.last.map { $0.end + 2 >= tokens[b].start } == true } ?? false
             // "more than the $X …", and the figure a change starts from: "up from $1.9 billion a
             // year ago", "nach gut vier Milliarden im Vorjahr", "compared with $X".
             let comparison = (j + 1 < tokens.count && Self.comparatives.contains(tokens[j].bare) && Self.than.contains(tokens[j + 1].bare))

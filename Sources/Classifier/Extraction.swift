@@ -526,15 +526,17 @@ final class ArticleContext {
             }
         }
         /// Whether a company name is followed by a chip word or a product ("Nvidia GPUs",
-        /// "Nvidia-Chips", "AMD's MI300X").
+        /// "Nvidia-Chips", "AMD's MI300X"), or names whose supplier another is ("der
+        /// Nvidia-Zulieferer", "Apple supplier Foxconn").
         func namesChips(_ m: Found) -> Bool {
             if productMentions.contains(where: { $0.found.start > m.end && $0.found.start <= m.end + 4 }) { return true }
             let from = range.lowerBound + m.end
             let next = FoldedText.fold(String(decoding: body[from..<min(from + 40, range.upperBound)], as: UTF8.self))
-            return classifier.amounts.units.contains { unit in
-                let u = unit.utf8
+            func followedBy(_ word: String) -> Bool {
+                let u = word.utf8
                 return next.starts(with: u) && (next.count == u.count || !FoldedText.isWordByte(next[u.count]))
             }
+            return classifier.amounts.units.contains(where: followedBy) || Self.supplierWords.contains(where: followedBy)
         }
         var events: [Event] = []
         for (r, trigger, clause) in live {
@@ -543,7 +545,9 @@ final class ArticleContext {
                 miss(r, trigger, "suppressed: the sentence tells a \(by.rawValue)")
                 continue
             }
-            if rule.topicOnly && i > 3 && !leadRules.contains(r) && !rule.firesAnywhere.contains(classifier.phrases[trigger.phrase].text) {
+            // Any of the rule's triggers in the sentence may be one that fires anywhere, not only the first.
+            if rule.topicOnly && i > 3 && !leadRules.contains(r)
+                && !liveTriggers.contains(where: { $0.rule == r && rule.firesAnywhere.contains(classifier.phrases[$0.found.phrase].text) }) {
                 miss(r, trigger, "topic-only rule past the lead, and the headline and lead tell no \(rule.type.rawValue)")
                 continue
             }
@@ -806,6 +810,9 @@ final class ArticleContext {
         }
         return lots
     }
+
+    /// Words after a company's name that make another company its supplier (folded).
+    static let supplierWords = ["supplier", "suppliers", "zulieferer", "lieferant", "lieferanten"]
 
     /// "each", "jeweils", "respectively": the same lot, or its own lot, for every one named.
     static let eachWords: [[UInt8]] = ["each", "jeweils", "respectively", "beziehungsweise", "bzw"].map { Array($0.utf8) }

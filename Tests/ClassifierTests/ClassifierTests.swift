@@ -301,6 +301,9 @@ let classifier = Classifier(rules: shippedRules)
         // Where chips are the deal, their maker is an actor.
         let order = classifier.classify(title: "", text: "Oracle ordered 50,000 AMD GPUs.", language: "en")
         #expect(order.contains { $0.type == .gpuPurchase && $0.actors.contains { $0.name == "AMD" } })
+        // Nor is a customer whose supplier the company is.
+        let supplier = classifier.classify(title: "SK Hynix mit Rekordgewinn", text: "Im vierten Quartal erzielte der Nvidia-Zulieferer einen operativen Gewinn von 346 Milliarden Won (rund 238 Millionen Euro).", language: "de")
+        #expect(supplier.contains { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["SK Hynix"] && $0.amount?.currency == "KRW" })
     }
 
     @Test func aPriceToldInASentenceOfItsOwnIsTheDealsAmount() throws {
@@ -388,6 +391,9 @@ let classifier = Classifier(rules: shippedRules)
         #expect(e.amount == Money(min: 2e9, max: 2e9, currency: "EUR"))
         let en = try #require(classifier.classify(title: "Deal", text: "Nvidia agreed to buy Run:ai for two billion dollars.", language: "en").first)
         #expect(en.amount == Money(min: 2e9, max: 2e9, currency: "USD"))
+        // A converted figure in brackets, hedged or not, is the same sum.
+        #expect(classifier.amounts.amounts(in: "Der Nettogewinn stieg auf 35,04 Milliarden Taiwan-Dollar (rund 990 Millionen Euro).", language: "de").map(\.value)
+                == [Money(min: 35.04e9, max: 35.04e9, currency: "TWD")])
         // A spelled range keeps both ends.
         let range = classifier.amounts.amounts(in: "Cambricon rechnet mit einem Umsatz zwischen fünf und sieben Milliarden Yuan.", language: "de")
         #expect(range.map(\.value) == [Money(min: 5e9, max: 7e9, currency: "CNY")])
