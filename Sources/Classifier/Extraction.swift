@@ -311,10 +311,10 @@ final class ArticleContext {
     ]
 
     /// How often the article writes `name` as a company's name, not at a sentence's start (a
-    /// capital there proves nothing); 0 unless it is never written in lower case ("Revenue … revenue"), never after
-    /// a determiner ("Der Umsatz"), never as the last word of a longer name in the body
-    /// ("Dines" of "Daniel Dines" is a person), and, if it has several words, its last word not
-    /// more often alone ("Enslin" of "Rob Enslin").
+    /// capital there proves nothing); 0 unless it is never written in lower case ("Revenue …
+    /// revenue"), never after a determiner ("Der Umsatz"), never as the last word of a longer
+    /// name in the body ("Dines" of "Daniel Dines" is a person), and, if it has several words,
+    /// its last word not more often alone ("Enslin" of "Rob Enslin").
     func usesAsAName(_ name: String) -> Int {
         let needle = Array(name.utf8)
         let lower = Array(name.lowercased().utf8)
@@ -329,6 +329,8 @@ final class ArticleContext {
             var b = e
             while b > 0 && body[b - 1] != 0x20 && body[b - 1] != 0x0A { b -= 1 }
             let before = body[b..<e]
+            // After a line break, a stop, a colon or an opening quote or dash (their last UTF-8
+            // byte is enough here), or glued to a bracket or quote: a sentence's start.
             let startsSentence = e == 0 || body[e - 1] == 0x0A || e == at || before.last.map { ".!?:\"“„»–-".utf8.contains($0) } == true
             if startsSentence { continue }
             if Self.determiners.contains(String(decoding: before, as: UTF8.self).lowercased()) { return 0 }
@@ -349,7 +351,7 @@ final class ArticleContext {
 
     /// The first whole-word occurrence of `needle` in `text` from `from` on.
     static func wordOccurrence(of needle: [UInt8], in text: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, !needle.isEmpty else { return nil }
+        guard let first = needle.first else { return nil }
         var i = from
         while i + needle.count <= text.count {
             if text[i] == first && text[i..<(i + needle.count)].elementsEqual(needle)
@@ -685,7 +687,7 @@ final class ArticleContext {
             // Sprachmodell-Entwickler"); it spends on itself, and that is no round.
             if rule.type == .fundingRound, swapped, actors.count == 1, actors[0].role != rule.roleBefore,
                !references.contains(where: { $0 >= trigger.end }), !descriptors.contains(where: { $0.start >= trigger.end }) {
-                miss(r, trigger, "an investor invests, but in nobody the sentence names or refers to")
+                miss(r, trigger, "an investor invests, but in nobody the sentence names, refers to or describes")
                 continue
             }
             if rule.requires.contains(.company) && actors.allSatisfy(classifier.isGovernment) {
