@@ -589,7 +589,9 @@ final class ArticleContext {
                 let e = rules.entities[m.entity]
                 spans.append(Span(start: m.found.start, end: m.found.end, label: "actor"))
                 var role = m.found.start < trigger.start ? roleBefore : roleAfter
-                if vendors.contains(e.name) || (e.kind == .investor && rule.roleAfter == "investor") { role = rule.roleAfter }
+                // The chips' maker sells, wherever it stands ("… sollen jeweils 50.000 Nvidia-GPUs erhalten").
+                if vendors.contains(e.name) || (rule.type == .gpuPurchase && namesChips(m.found))
+                    || (e.kind == .investor && rule.roleAfter == "investor") { role = rule.roleAfter }
                 if rule.type == .exportControl {
                     // In export controls the kind decides: states regulate, companies are affected.
                     switch e.kind {

@@ -556,7 +556,7 @@ let classifier = Classifier(rules: shippedRules)
         let each = classifier.classify(title: "", text: "Samsung Electronics und SK Hynix sollen jeweils bis zu 50.000 Nvidia-GPUs erhalten.", language: "de")
             .filter { $0.type == .gpuPurchase }
         #expect(each.map { $0.actors.first?.name } == ["Samsung Electronics", "SK Hynix"])
-        #expect(each.allSatisfy { $0.quantity?.value == 50_000 && $0.actors.contains { $0.name == "Nvidia" } })
+        #expect(each.allSatisfy { $0.quantity?.value == 50_000 && $0.actors.contains { $0.name == "Nvidia" && $0.role == "seller" } })
         // Buyers of one lot stay one purchase.
         let shared = classifier.classify(title: "", text: "Microsoft and OpenAI bought 100,000 Nvidia GPUs for the joint cluster.", language: "en")
         #expect(shared.filter { $0.type == .gpuPurchase }.count == 1)
