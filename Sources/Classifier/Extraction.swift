@@ -755,8 +755,14 @@ final class ArticleContext {
 
             let status = self.status(cues, trigger: trigger, sentence: body[range], planAnywhere: rule.type == .productLaunch,
                                      hedgeInClause: rule.type == .earningsGuidance)
-            let eventStatus = status.status
-            if let cue = status.cue {
+            var eventStatus = status.status
+            // "The Ascend 950PR would launch in the first quarter of 2026" in a 2025 article: a
+            // year still to come makes the event a plan (not results: "fiscal 2026 revenue").
+            if eventStatus == .confirmed, rule.type != .earningsGuidance, let now = historyBefore.map({ $0 + 1 }),
+               let year = Self.years(in: body[range]).first(where: { $0 > now && $0 <= now + 10 }) {
+                eventStatus = .planned
+                why("status planned: the sentence names \(year), after the article's year")
+            } else if let cue = status.cue {
                 spans.append(Span(start: cue.start, end: cue.end, label: "status"))
                 why("status \(eventStatus.rawValue): cue \"\(classifier.phrases[cue.phrase].text)\"")
             } else {
@@ -913,7 +919,12 @@ final class ArticleContext {
     /// The earliest year (1980–2099, written as a word of four digits) in `sentence` that is
     /// before `limit`: "co-founded OpenAI in 2015", "im Jahr 2019".
     static func earliestYear(in sentence: ArraySlice<UInt8>, before limit: Int) -> Int? {
-        var earliest: Int?
+        years(in: sentence).filter { (1980..<limit).contains($0) }.min()
+    }
+
+    /// The years a sentence names, written as words of four digits.
+    static func years(in sentence: ArraySlice<UInt8>) -> [Int] {
+        var years: [Int] = []
         var k = sentence.startIndex
         @inline(__always) func isDigit(_ i: Int) -> Bool { i >= sentence.startIndex && i < sentence.endIndex && sentence[i] >= 0x30 && sentence[i] <= 0x39 }
         while k + 4 <= sentence.endIndex {
@@ -925,11 +936,11 @@ final class ArticleContext {
             // A year stands alone: not "$2019", "2,019", "2019.5" or "2019-Milliarden".
             if end - k == 4, before != 0x24, before != 0x2C, before != 0x2E, !(after == 0x2C && isDigit(end + 1)), !(after == 0x2E && isDigit(end + 1)) {
                 let year = sentence[k..<end].reduce(0) { $0 * 10 + Int($1 - 0x30) }
-                if (1980..<limit).contains(year) { earliest = min(earliest ?? year, year) }
+                if (1980...2099).contains(year) { years.append(year) }
             }
             k = end
         }
-        return earliest
+        return years
     }
 
     /// The strongest cue decides: denial > rumour > hedge (reported) > plan.

@@ -473,6 +473,13 @@ let classifier = Classifier(rules: shippedRules)
         let lead = classifier.classify(title: "Intel sells majority stake in Altera to Silver Lake, ending a review it started in 2022", text: "", language: "en",
                                        published: CorpusArticle.day("2025-09-12"))
         #expect(lead.contains { $0.type == .acquisition })
+        // A year still to come makes a plan; guidance for a fiscal year ahead stays as told.
+        let future = classifier.classify(title: "", text: "Huawei said the Ascend 950PR would launch in the first quarter of 2026.", language: "en",
+                                         published: CorpusArticle.day("2025-09-18"))
+        #expect(future.first { $0.type == .productLaunch }?.status == .planned)
+        let fiscal = classifier.classify(title: "", text: "Micron expects fiscal 2026 revenue of $45 billion to $47 billion.", language: "en",
+                                         published: CorpusArticle.day("2025-03-12"))
+        #expect(fiscal.first { $0.type == .earningsGuidance }?.status == .confirmed)
     }
 
     @Test func pastEmployersAreNotActors() {
