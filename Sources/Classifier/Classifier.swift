@@ -412,9 +412,12 @@ public struct Classifier: Sendable {
     /// "Umsatz: 1,2 Mrd. Euro"): a short label, a colon, then the figure. Content, not a link.
     static func isKeyFigure(_ line: ArraySlice<UInt8>) -> Bool {
         guard let colon = line.prefix(40).firstIndex(of: UInt8(ascii: ":")) else { return false }
-        guard let c = line[(colon + 1)...].first(where: { $0 != 0x20 }) else { return false }
-        // A digit, "$", or the lead byte of "€" (E2), "£" and "¥" (C2).
-        return (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "$") || c == 0xE2 || c == 0xC2
+        guard let k = line[(colon + 1)...].firstIndex(where: { $0 != 0x20 }) else { return false }
+        let rest = line[k...]
+        // A digit, or a currency sign: "$", "€" (E2 82 AC), "£" (C2 A3), "¥" (C2 A5). Not any
+        // other character of those lead bytes: a teaser's „quote“ or a dash is no figure.
+        return (rest.first! >= 0x30 && rest.first! <= 0x39) || rest.first == UInt8(ascii: "$")
+            || [[0xE2, 0x82, 0xAC], [0xC2, 0xA3], [0xC2, 0xA5]].contains { rest.starts(with: $0) }
     }
 
     /// A line that starts with "- ", "• ", "* " or "– ".

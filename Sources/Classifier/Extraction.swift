@@ -831,8 +831,10 @@ final class ArticleContext {
     static func bareCount(in sentence: ArraySlice<UInt8>, after k: Int, language: String) -> Double? {
         var i = k
         while i < sentence.endIndex && sentence[i] == 0x20 { i += 1 }
-        for hedge in ["about ", "around ", "roughly ", "nearly ", "some ", "rund ", "etwa ", "knapp "].map({ Array($0.utf8) })
-        where sentence[i...].starts(with: hedge) { i += hedge.count }
+        // The amount reader's hedges ("about", "rund"), as whole words before the count.
+        for hedge in AmountReader.hedgesBeforeFigures where hedge.first!.isLetter && sentence[i...].starts(with: Array((hedge + " ").utf8)) {
+            i += hedge.utf8.count + 1
+        }
         var digits: [UInt8] = []
         let thousands: UInt8 = language == "de" ? 0x2E : 0x2C
         while i < sentence.endIndex, (sentence[i] >= 0x30 && sentence[i] <= 0x39) || sentence[i] == thousands {

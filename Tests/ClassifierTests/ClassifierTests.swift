@@ -547,6 +547,10 @@ let classifier = Classifier(rules: shippedRules)
             Analysts said UiPath faces a tougher market.
             """, language: "en")
         #expect(table.contains { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["UiPath"] && $0.amount?.max == 335.1e6 })
+        #expect(Classifier.isKeyFigure(Array("- Umsatz: €1,2 Mrd.".utf8)[...]) && Classifier.isKeyFigure(Array("Revenue: £3bn".utf8)[...]))
+        // A teaser that quotes ("Mistral: „…“") or a dash after the colon is no figure.
+        #expect(!Classifier.isKeyFigure(Array("Mistral: „Französisches KI-Start-up strebt Milliardenfinanzierung an“".utf8)[...]))
+        #expect(!Classifier.isKeyFigure(Array("Update: – neue Zahlen folgen".utf8)[...]))
         // A word of the headline the article uses once more is no company ("Graphen statt Silizium").
         let material = classifier.classify(title: "Graphen statt Silizium: Start-up bekommt Geld vom Staat", text: """
             Das Unternehmen will Graphen einsetzen.
