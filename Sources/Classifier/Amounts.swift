@@ -352,6 +352,8 @@ struct AmountReader {
     /// Words that introduce the figure a change starts from (folded).
     static let changeFrom: [[String]] = [["up", "from"], ["down", "from"], ["compared", "with"], ["compared", "to"], ["versus"], ["vs."],
                                          ["gegenuber"], ["verglichen", "mit"], ["nach", "zuvor"]]
+    /// Words that introduce a figure converted into another currency.
+    static let conversionWords: [[String]] = [["umgerechnet"], ["equivalent", "to"], ["equivalent", "of"], ["converted", "to"]]
     /// Words that introduce it when a past period follows the figure ("nach … im Vorjahr").
     static let fromWords: [[String]] = [["nach"], ["from"]]
     /// Hedges between such a word and its figure: "nach gut vier Milliarden", "up from about $1.9 billion".
@@ -464,7 +466,11 @@ struct AmountReader {
             // Euro)": the bracket converts the figure before it.
             let bracket = first > 0 && tokens[first - 1].folded == "(" ? first - 1
                 : first > 1 && tokens[first - 2].folded == "(" && Self.hedgesBeforeFigures.contains(tokens[first - 1].bare) ? first - 2 : nil
+            // "369,2 Milliarden Yen, umgerechnet rund 2,3 Milliarden Euro", "€1.5bn (the equivalent of
+            // $1.6bn)": so does a conversion word right after the figure.
             let converts = bracket.map { b in found.last.map { $0.end + 2 >= tokens[b].start } == true } ?? false
+                || (precededBy(tokens, first, Self.conversionWords, skipping: Self.hedgesBeforeFigures)
+                    && found.last.map { $0.end >= tokens[max(0, first - 6)].start } == true)
             // "more than the $X …", and the figure a change starts from: "up from $1.9 billion a
             // year ago", "nach gut vier Milliarden im Vorjahr", "compared with $X".
             let comparison = (j + 1 < tokens.count && Self.comparatives.contains(tokens[j].bare) && Self.than.contains(tokens[j + 1].bare))
@@ -504,7 +510,8 @@ struct AmountReader {
     /// "± 0.1 billion". Returns the margin and the token after it.
     private func marginWithoutCurrency(_ tokens: [Token], from j: Int, _ b: [UInt8], language: String, scales: [String: Double]) -> (Double, Int)? {
         var k = j
-        if k < tokens.count, Self.verbParticles.contains(Array(tokens[k].bare.utf8)), tokens[k].kind == .word { k += 1 }
+        if k + 1 < tokens.count, tokens[k].bare == "in", tokens[k + 1].bare == "aussicht" { k += 2 }   // "stellt … in Aussicht, plus oder minus"
+        else if k < tokens.count, Self.verbParticles.contains(Array(tokens[k].bare.utf8)), tokens[k].kind == .word { k += 1 }
         if k < tokens.count, tokens[k].folded == "," { k += 1 }
         if k + 2 < tokens.count, tokens[k].bare == "plus", ["or", "oder"].contains(tokens[k + 1].bare), tokens[k + 2].bare == "minus" { k += 3 }
         else if k < tokens.count, tokens[k].folded == "±" { k += 1 }
@@ -518,8 +525,9 @@ struct AmountReader {
         return (v * factor, m)
     }
 
-    /// Particles that may end a German clause before "plus oder minus" ("peilt … an, plus oder minus").
-    static let verbParticles: Set<[UInt8]> = Set(["", "an", "aus", "vor", "voraus", "zu"].map { Array($0.utf8) })
+    /// Particles that may end a German clause before "plus oder minus" ("peilt … an, plus oder
+    /// minus", "stellt … in Aussicht, plus oder minus").
+    static let verbParticles: Set<[UInt8]> = Set(["", "an", "aus", "vor", "voraus", "zu", "inaussicht"].map { Array($0.utf8) })
 
     /// "$9.6 billion, plus or minus $300 million" is one amount, $9.3–9.9 billion.
     static func joiningPlusMinus(_ found: [Found<Money>], _ b: [UInt8]) -> [Found<Money>] {

@@ -518,11 +518,12 @@ public struct Classifier: Sendable {
             // Two different sums are two deals, or a quarter's revenue and the next one's guidance
             // ("revenue rose to $14.9 billion", "expects $18 billion"). Results are told as points,
             // guidance often as a range: "revenue of $13.28 billion" and "expects revenue of $13.3
-            // billion to $14.3 billion" are two statements, however close. So are a point and a
+            // billion to $14.3 billion" are two statements, however close, and so are a quarter's
+            // $2.89 billion and the next one's $2.875–3.125 billion. So are a point and a
             // range in two currencies: TSMC reports in NT dollars and guides in US dollars.
             func differentAmounts(_ other: Event) -> Bool {
                 guard let a = e.amount, let b = other.amount else { return false }
-                return !a.roughlyOverlaps(b) || (e.type == .earningsGuidance && (a.pointOutside(b) || b.pointOutside(a)
+                return !a.roughlyOverlaps(b) || (e.type == .earningsGuidance && (a.pointOffCentre(b) || b.pointOffCentre(a)
                     || (a.currency != b.currency && a.isClosedRange != b.isClosedRange)))
             }
             // "Samsung agreed to work with OpenAI …", "SK Telecom signed a memorandum with OpenAI …":
@@ -639,10 +640,11 @@ extension Money {
     }
 
     /// Whether this is one figure and `range` a closed range ("$13.3 billion to $14.3 billion")
-    /// that does not hold it, however close.
-    func pointOutside(_ range: Money) -> Bool {
+    /// whose middle it is not: a range told as its middle ("about $7.1 billion, plus or minus
+    /// $300 million") is the same sum; any other point, inside or out, is another figure.
+    func pointOffCentre(_ range: Money) -> Bool {
         guard let v = min, v == max, let lo = range.min, let hi = range.max, lo < hi, currency == range.currency else { return false }
-        return v < lo || v > hi
+        return abs(v - (lo + hi) / 2) > 0.02 * (lo + hi) / 2
     }
 
     /// A range with both ends ("$18.8 billion to $19.6 billion"), not one figure or "up to".

@@ -135,6 +135,22 @@ final class ArticleContext {
     /// as folded bytes between spaces: the amount reader's lists.
     static let changeIntroducers: [[UInt8]] = (AmountReader.changeFrom + AmountReader.fromWords).map { Array((" " + $0.joined(separator: " ") + " ").utf8) }
 
+    /// "Fireworks AI said on Tuesday it had raised $250 million": a past perfect after a verb of
+    /// saying is the tense of reported speech, not history. True when `cue` is such a "had …"
+    /// and the few words before it are a speech verb and its subject ("said … it", "announced that").
+    func reportsSpeech(before cue: Found, in range: Range<Int>) -> Bool {
+        let start = range.lowerBound + cue.start
+        guard body[start..<min(start + 4, range.upperBound)].elementsEqual("had ".utf8) else { return false }
+        var before = [0x20] + FoldedText.fold(String(decoding: body[max(range.lowerBound, start - 40)..<start], as: UTF8.self))
+        while before.last == 0x20 { before.removeLast() }
+        before.append(0x20)
+        return Self.speechVerbs.contains { before[...].containsBytes($0) }
+            && Self.reportedSubjects.contains { before.count >= $0.count && before.suffix($0.count).elementsEqual($0) }
+    }
+
+    static let speechVerbs: [[UInt8]] = ["said", "says", "announced", "confirmed", "disclosed", "told"].map { Array(" \($0) ".utf8) }
+    static let reportedSubjects: [[UInt8]] = ["it", "that", "they", "we"].map { Array(" \($0) ".utf8) }
+
     /// Whether `text` ends with the word "be" ("likely to be ", "would be ").
     static func endsWithBe(_ text: ArraySlice<UInt8>) -> Bool {
         // The last three bytes before the trailing spaces, last first: "e", "b", then no letter.
@@ -334,7 +350,8 @@ final class ArticleContext {
             let startsSentence = e == 0 || body[e - 1] == 0x0A || e == at || before.last.map { ".!?:\"“„»–-".utf8.contains($0) } == true
             if startsSentence { continue }
             if Self.determiners.contains(String(decoding: before, as: UTF8.self).lowercased()) { return 0 }
-            if at >= titleEnd, let c = before.first, c >= 0x41 && c <= 0x5A { return 0 }
+            // ("…with the Securities and Exchange Commission, Ambiq posted": a comma ends the name before.)
+            if at >= titleEnd, let c = before.first, c >= 0x41 && c <= 0x5A, let l = before.last, !",;:)".utf8.contains(l) { return 0 }
             inRunningText += 1
         }
         guard lower != needle, Self.wordOccurrence(of: lower, in: body, from: 0) == nil else { return 0 }
@@ -398,7 +415,8 @@ final class ArticleContext {
         let pastYear = self.pastYear(in: range)
         for f in found {
             switch f.kind {
-            case .background: background = background ?? f
+            case .background where !reportsSpeech(before: f, in: range): background = background ?? f
+            case .background: break
             case .trigger(let r):
                 // "„Nvidia kauft das meiste HBM“, sagte Keller": what someone says is colour.
                 if quotations.contains(where: { $0.contains(range.lowerBound + f.start) }) {

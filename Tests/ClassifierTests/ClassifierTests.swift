@@ -171,6 +171,36 @@ let classifier = Classifier(rules: shippedRules)
         #expect(atLeast.first?.value == Money(min: 5e9, max: nil, currency: "USD"))
         // A share of revenue is no amount range: "plus or minus 2%" leaves the figure as it is.
         #expect(amount("Nvidia expects revenue of $37.5 billion, plus or minus 2%.", "en") == Money(min: 37.5e9, max: 37.5e9, currency: "USD"))
+        #expect(amount("Für das erste Quartal stellt AMD einen Umsatz von rund 7,1 Milliarden US-Dollar in Aussicht, plus oder minus 300 Millionen US-Dollar.", "de")
+                == Money(min: 6.8e9, max: 7.4e9, currency: "USD"))
+    }
+
+    @Test func aConversionIsNotTheFigure() {
+        // "umgerechnet" converts the figure before it, as a bracket does: the yen are the loss.
+        let loss = classifier.classify(title: "", text: "Softbank verbuchte einen Nettoverlust von 369,2 Milliarden Yen, umgerechnet rund 2,3 Milliarden Euro.", language: "de")
+        #expect(loss.first?.amount == Money(min: 369.2e9, max: 369.2e9, currency: "JPY"))
+        #expect(amount("Samsung will invest 1.5 billion euros, the equivalent of $1.6 billion, in Dresden.", "en") == Money(min: 1.5e9, max: 1.5e9, currency: "EUR"))
+    }
+
+    @Test func aQuartersResultInsideTheNextGuidanceRangeIsAnotherStatement() {
+        let results = classifier.classify(title: "Celestica raises outlook", text: """
+            Celestica forecast third-quarter revenue of between $2.875 billion and $3.125 billion.
+            Second-quarter revenue rose 21% from a year earlier to $2.89 billion.
+            """, language: "en").filter { $0.type == .earningsGuidance }
+        #expect(results.map(\.amount?.max).sorted { ($0 ?? 0) < ($1 ?? 0) } == [2.89e9, 3.125e9])
+        // A range told as its middle is one statement.
+        let guidance = classifier.classify(title: "Nvidia expects revenue of $32.5 billion", text: """
+            Nvidia expects revenue of $32.5 billion, plus or minus $650 million, for the third quarter.
+            """, language: "en").filter { $0.type == .earningsGuidance }
+        #expect(guidance.count == 1)
+    }
+
+    @Test func aPastPerfectAfterSaidIsReportedSpeechNotHistory() {
+        let round = classifier.classify(title: "", text: "Fireworks AI said on Tuesday it had raised $250 million in a Series C round that values the company at $4 billion.", language: "en")
+        #expect(round.first?.amount == Money(min: 250e6, max: 250e6, currency: "USD"))
+        // History stays history.
+        let history = classifier.classify(title: "", text: "Fireworks AI had raised $52 million in 2024.", language: "en")
+        #expect(history.first?.amount == nil)
     }
 
     @Test func valuationsAreMarked() {
@@ -537,6 +567,14 @@ let classifier = Classifier(rules: shippedRules)
         // A short form of a company the article names is that company.
         let ti = classifier.classify(title: "", text: "Texas Instruments reported results on Tuesday. TI expects fourth-quarter revenue of $3.7 billion to $4.0 billion, shares of TI fell.", language: "en")
         #expect(ti.contains { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["Texas Instruments"] })
+        // A capitalised word before the name ends a longer name only without a comma between:
+        // "… Exchange Commission, Ambiq posted" leaves Ambiq a name.
+        let ipo = classifier.classify(title: "", text: """
+            Shares of Ambiq soared in their debut.
+            Ambiq had priced 4 million shares at $24, raising $96 million before expenses.
+            According to its filing with the Securities and Exchange Commission, Ambiq posted a loss.
+            """, language: "en")
+        #expect(ipo.contains { $0.type == .fundingRound && $0.actors.map(\.name) == ["Ambiq"] && $0.amount?.max == 96e6 })
         // A headline's unknown company is the article's company, and a results table's key
         // figures are content, not a list of links.
         let table = classifier.classify(title: "UiPath shares plunge 30% as CEO Rob Enslin resigns", text: """
