@@ -507,15 +507,19 @@ struct AmountReader {
     }
 
     /// A margin after a figure with no currency of its own: "…, plus oder minus 300 Millionen",
-    /// "± 0.1 billion". Returns the margin and the token after it.
+    /// "plus/minus 200 Millionen", "± 0.1 billion". Returns the margin and the token after it.
     private func marginWithoutCurrency(_ tokens: [Token], from j: Int, _ b: [UInt8], language: String, scales: [String: Double]) -> (Double, Int)? {
         var k = j
         if k + 1 < tokens.count, tokens[k].bare == "in", tokens[k + 1].bare == "aussicht" { k += 2 }   // "stellt … in Aussicht, plus oder minus"
         else if k < tokens.count, Self.verbParticles.contains(Array(tokens[k].bare.utf8)), tokens[k].kind == .word { k += 1 }
         if k < tokens.count, tokens[k].folded == "," { k += 1 }
-        if k + 2 < tokens.count, tokens[k].bare == "plus", ["or", "oder"].contains(tokens[k + 1].bare), tokens[k + 2].bare == "minus" { k += 3 }
-        else if k < tokens.count, tokens[k].folded == "±" { k += 1 }
-        else { return nil }
+        // "plus or minus", "plus oder minus", "plus/minus", "±", "+/-": up to three tokens.
+        var joined: [UInt8] = []
+        guard let last = (k..<min(tokens.count, k + 3)).first(where: { m in
+            joined += tokens[m].folded.utf8
+            return Self.plusMinus.contains(joined)
+        }) else { return nil }
+        k = last + 1
         guard k < tokens.count, tokens[k].kind == .number, let v = number(tokens[k], b, language: language) else { return nil }
         var m = k + 1
         var factor = 1.0

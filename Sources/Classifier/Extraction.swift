@@ -41,7 +41,8 @@ final class ArticleContext {
         quotations = TextSegmenter.quotations(body)
         var counts: [Int: (count: Int, first: Int)] = [:]
         for (i, hits) in perSentence.prefix(4).enumerated() {
-            for h in hits {
+            // "AT&S holt Ex-Jenoptik-Chef Michael Mertin an die Spitze": a past employer is not the story's company.
+            for h in hits where !Self.follows(Self.pastEmployerMarks, at: Int(folded.origin[h.start]), in: body) {
                 for k in Int(classifier.leadStart[h.pattern])..<Int(classifier.leadStart[h.pattern + 1]) {
                     if case .entity(let e) = classifier.phraseKind[Int(classifier.leadPhrases[k])], classifier.rules.entities[e].kind.canBeActor {
                         counts[e, default: (0, i * 100_000 + h.start)].count += 1
@@ -150,6 +151,17 @@ final class ArticleContext {
 
     static let speechVerbs: [[UInt8]] = ["said", "says", "announced", "confirmed", "disclosed", "told"].map { Array(" \($0) ".utf8) }
     static let reportedSubjects: [[UInt8]] = ["it", "that", "they", "we"].map { Array(" \($0) ".utf8) }
+
+    /// Written right before a company that was someone's employer: "Ex-Jenoptik-Chef", "former Intel executive".
+    static let pastEmployerMarks: [[UInt8]] = ["ex-", "former "].map { Array($0.utf8) }
+
+    /// Whether one of `marks` (lower case) ends right before `at` in `text`, as a word's start.
+    static func follows(_ marks: [[UInt8]], at: Int, in text: [UInt8]) -> Bool {
+        marks.contains { m in
+            at >= m.count && zip(text[(at - m.count)..<at], m).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+                && (at == m.count || !FoldedText.isWordByte(text[at - m.count - 1]))
+        }
+    }
 
     /// Whether `text` ends with the word "be" ("likely to be ", "would be ").
     static func endsWithBe(_ text: ArraySlice<UInt8>) -> Bool {
@@ -772,7 +784,7 @@ final class ArticleContext {
             }
 
             let status = self.status(cues, trigger: trigger, sentence: body[range], planAnywhere: rule.type == .productLaunch,
-                                     hedgeInClause: rule.type == .earningsGuidance)
+                                     results: rule.type == .earningsGuidance)
             var eventStatus = status.status
             // "The Ascend 950PR would launch in the first quarter of 2026" in a 2025 article: a
             // year still to come makes the event a plan (not results: "fiscal 2026 revenue").
@@ -972,15 +984,16 @@ final class ArticleContext {
     /// company's own figures: a hedge in a later clause cites the estimates they are compared
     /// with ("expects revenue of $37.5 billion, …, compared with analysts' average estimate of
     /// $37.08 billion, according to LSEG data"), so there a hedge in a later clause that follows a
-    /// yardstick stays in its clause (`hedgeInClause`); "Micron expects revenue of $8.7 billion,
-    /// according to people familiar with the matter" is still reported.
-    func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool, hedgeInClause: Bool) -> (status: EventStatus, cue: Found?) {
-        for s in [EventStatus.denied, .rumor, .reported, .planned] {
+    /// yardstick stays in its clause; "Micron expects revenue of $8.7 billion, according to
+    /// people familiar with the matter" is still reported. And guidance is about the future by
+    /// nature: "sees $40 billion in revenue next year" is the company's forecast, not a plan.
+    func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool, results: Bool) -> (status: EventStatus, cue: Found?) {
+        for s in [EventStatus.denied, .rumor, .reported, .planned] where !(s == .planned && results) {
             let cue = cues.first { c in
                 guard c.0 == s else { return false }
                 // "must obtain a licence — likely to be denied": what may be refused later denies no news.
                 if s == .denied && Self.endsWithBe(sentence[..<(sentence.startIndex + c.1.start)]) { return false }
-                let inClause = (s == .planned && !planAnywhere) || (s == .reported && hedgeInClause)
+                let inClause = (s == .planned && !planAnywhere) || (s == .reported && results)
                 guard inClause, c.1.start > trigger.end else { return true }
                 let between = sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)]
                 if s == .reported && !Self.namesAYardstick(between) { return true }

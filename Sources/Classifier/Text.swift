@@ -5,7 +5,7 @@ enum TextSegmenter {
         "co", "inc", "corp", "ltd", "llc", "plc", "ag", "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc",
         "no", "nr", "mrd", "mio", "bzw", "ca", "ggf", "inkl", "evtl", "usw", "sog", "bspw", "vgl", "zb", "ua", "dh",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "okt", "nov", "dec", "dez", "approx",
-        "est", "gov", "sen", "rep", "gen", "tsd", "abs", "bn", "mn", "fig", "dt", "hr", "hrn", "fr", "bd",
+        "est", "gov", "sen", "rep", "gen", "tsd", "abs", "bn", "mn", "fig", "dt", "hr", "hrn", "fr", "bd", "mill", "mia", "bio",
     ]
     /// Words after which "19." is an ordinal, not the end of a sentence ("am 19. Januar", "im 3. Quartal").
     static let wordsAfterOrdinal: Set<String> = [

@@ -159,6 +159,10 @@ let classifier = Classifier(rules: shippedRules)
         #expect(amount("Umsatz von 9,6 Milliarden Dollar plus oder minus 300 Millionen Dollar", "de") == Money(min: 9.3e9, max: 9.9e9, currency: "USD"))
         #expect(amount("Für das Schlussquartal peilt der Konzern einen Umsatz von rund 3,3 Milliarden Dollar an, plus oder minus 100 Millionen Dollar.", "de") == Money(min: 3.2e9, max: 3.4e9, currency: "USD"))
         #expect(amount("Für das dritte Quartal peilt ASML einen Umsatz von rund 7,4 Milliarden Dollar an, plus oder minus 300 Millionen.", "de") == Money(min: 7.1e9, max: 7.7e9, currency: "USD"))
+        #expect(amount("Micron erwartet einen Umsatz von 8,8 Milliarden US-Dollar, plus/minus 200 Millionen.", "de") == Money(min: 8.6e9, max: 9.0e9, currency: "USD"))
+        // "Mill." is a scale, not the end of the sentence.
+        #expect(classifier.classify(title: "", text: "Infineon erwartet von der Sparte Umsätze von 225 bis 250 Mill. Dollar bei einer Marge von 60%.", language: "de")
+                .first?.amount == Money(min: 225e6, max: 250e6, currency: "USD"))
         #expect(amount("ASML expects third-quarter sales of 6.7 billion to 7.3 billion euros.", "en") == Money(min: 6.7e9, max: 7.3e9, currency: "EUR"))
         #expect(amount("Der Konzern erwartet einen Umsatz zwischen 30 Milliarden und 35 Milliarden Euro.", "de") == Money(min: 3e10, max: 3.5e10, currency: "EUR"))
         // A margin in per cent is no amount range.
@@ -193,6 +197,20 @@ let classifier = Classifier(rules: shippedRules)
             Nvidia expects revenue of $32.5 billion, plus or minus $650 million, for the third quarter.
             """, language: "en").filter { $0.type == .earningsGuidance }
         #expect(guidance.count == 1)
+    }
+
+    @Test func guidanceForNextYearIsAForecastNotAPlan() {
+        let guidance = classifier.classify(title: "", text: "Super Micro expects revenue of $40 billion next year.", language: "en")
+        #expect(guidance.first?.type == .earningsGuidance && guidance.first?.status == .confirmed)
+    }
+
+    @Test func aPastEmployerIsNotTheStorysCompany() {
+        let events = classifier.classify(title: "AT&S holt Ex-Jenoptik-Chef Michael Mertin an die Spitze", text: """
+            Beim steirischen Halbleiterzulieferer AT&S kommt es zu einem Wechsel an der Spitze.
+            Mertin übernimmt den Posten im Juni.
+            """, language: "de")
+        // (It was the company of both sentences' changes.)
+        #expect(!events.contains { $0.actors.contains { $0.name == "Jenoptik" } })
     }
 
     @Test func aPastPerfectAfterSaidIsReportedSpeechNotHistory() {
