@@ -152,6 +152,31 @@ final class ArticleContext {
     static let speechVerbs: [[UInt8]] = ["said", "says", "announced", "confirmed", "disclosed", "told"].map { Array(" \($0) ".utf8) }
     static let reportedSubjects: [[UInt8]] = ["it", "that", "they", "we"].map { Array(" \($0) ".utf8) }
 
+    /// What an "according to" cites when the source is the company or authority itself.
+    static let ownWords: [[UInt8]] = ["the company", "the firm", "the group", "a statement", "the statement", "a company statement",
+                                      "a press release", "the press release", "a filing", "the filing", "a regulatory filing",
+                                      "a stock exchange filing", "an exchange filing", "a securities filing", "company data"].map { Array(" \($0)".utf8) }
+
+    static func citesItsOwnWord(_ rest: ArraySlice<UInt8>) -> Bool {
+        let head = rest.prefix(40).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return ownWords.contains { w in head.count >= w.count && head[..<w.count].elementsEqual(w)
+            && (head.count == w.count || !FoldedText.isWordByte(head[w.count])) }
+    }
+
+    /// "… in Alibaba-led round: report", "… – sources": a headline that ends by naming its
+    /// source tells what others report.
+    static let reportTags: [[UInt8]] = ["report", "reports", "sources", "source", "insider", "insiders", "bericht", "berichte", "kreise", "media"].map { Array($0.utf8) }
+
+    static func endsWithReportTag(_ sentence: ArraySlice<UInt8>) -> Bool {
+        let tail = Array(sentence.suffix(14).reversed().drop { $0 == 0x20 || $0 == 0x2E }.reversed()).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return reportTags.contains { t in
+            guard tail.count > t.count, tail.suffix(t.count).elementsEqual(t) else { return false }
+            let before = tail.dropLast(t.count).reversed().drop { $0 == 0x20 }
+            // A colon, a hyphen or the last byte of an en or em dash (E2 80 93/94).
+            return before.first.map { [0x3A, 0x2D, 0x93, 0x94].contains($0) } == true
+        }
+    }
+
     /// Written right before a company that was someone's employer: "Ex-Jenoptik-Chef", "former Intel executive".
     static let pastEmployerMarks: [[UInt8]] = ["ex-", "former "].map { Array($0.utf8) }
 
@@ -792,6 +817,9 @@ final class ArticleContext {
                let year = Self.years(in: body[range]).first(where: { $0 > now && $0 <= now + 10 }) {
                 eventStatus = .planned
                 why("status planned: the sentence names \(year), after the article's year")
+            } else if eventStatus == .confirmed && Self.endsWithReportTag(body[range]) {
+                eventStatus = .reported
+                why("status reported: the headline ends by naming its source (\"- report\")")
             } else if let cue = status.cue {
                 spans.append(Span(start: cue.start, end: cue.end, label: "status"))
                 why("status \(eventStatus.rawValue): cue \"\(classifier.phrases[cue.phrase].text)\"")
@@ -993,6 +1021,8 @@ final class ArticleContext {
                 guard c.0 == s else { return false }
                 // "must obtain a licence — likely to be denied": what may be refused later denies no news.
                 if s == .denied && Self.endsWithBe(sentence[..<(sentence.startIndex + c.1.start)]) { return false }
+                // "according to the company", "according to a stock exchange filing": its own word.
+                if s == .reported && classifier.phrases[c.1.phrase].text == "according to" && Self.citesItsOwnWord(sentence[(sentence.startIndex + c.1.end)...]) { return false }
                 let inClause = (s == .planned && !planAnywhere) || (s == .reported && results)
                 guard inClause, c.1.start > trigger.end else { return true }
                 let between = sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)]

@@ -199,6 +199,23 @@ let classifier = Classifier(rules: shippedRules)
         #expect(guidance.count == 1)
     }
 
+    @Test func aHeadlineThatNamesItsSourceIsAReport() {
+        let tagged = classifier.classify(title: "", text: "Chinese AI unicorn MiniMax raises US$600 million in Alibaba-led round: report", language: "en")
+        #expect(tagged.first?.status == .reported)
+        let dashed = classifier.classify(title: "", text: "Intel in advanced talks to buy SambaNova for about $1.6 billion - sources", language: "en")
+        #expect(dashed.first?.status == .reported)
+        // A report that is the subject is no tag.
+        let plain = classifier.classify(title: "", text: "Nvidia buys Run:ai for $700 million after a critical report", language: "en")
+        #expect(plain.first?.status == .confirmed)
+    }
+
+    @Test func accordingToTheCompanyIsItsOwnWord() {
+        let own = classifier.classify(title: "", text: "SK Telecom invested $100 million in Anthropic, according to the company.", language: "en")
+        #expect(own.first?.status == .confirmed)
+        let others = classifier.classify(title: "", text: "SK Telecom invested $100 million in Anthropic, according to people familiar with the matter.", language: "en")
+        #expect(others.first?.status == .reported)
+    }
+
     @Test func guidanceForNextYearIsAForecastNotAPlan() {
         let guidance = classifier.classify(title: "", text: "Super Micro expects revenue of $40 billion next year.", language: "en")
         #expect(guidance.first?.type == .earningsGuidance && guidance.first?.status == .confirmed)
