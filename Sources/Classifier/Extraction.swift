@@ -163,17 +163,19 @@ final class ArticleContext {
             && (head.count == w.count || !FoldedText.isWordByte(head[w.count])) }
     }
 
-    /// "… in Alibaba-led round: report", "… – sources": a headline that ends by naming its
-    /// source tells what others report.
-    static let reportTags: [[UInt8]] = ["report", "reports", "sources", "source", "insider", "insiders", "bericht", "berichte", "kreise", "media"].map { Array($0.utf8) }
+    /// "… in Alibaba-led round: report", "… – sources", "…, source says": a headline that ends
+    /// by naming its source tells what others report.
+    static let reportTags: [[UInt8]] = ["report", "reports", "sources", "source", "insider", "insiders", "bericht", "berichte", "kreise", "media",
+                                        "source says", "sources say", "sources said", "report says", "people say", "people said"].map { Array($0.utf8) }
 
     static func endsWithReportTag(_ sentence: ArraySlice<UInt8>) -> Bool {
-        let tail = Array(sentence.suffix(14).reversed().drop { $0 == 0x20 || $0 == 0x2E }.reversed()).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let tail = Array(sentence.suffix(20).reversed().drop { $0 == 0x20 || $0 == 0x2E }.reversed()).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         return reportTags.contains { t in
             guard tail.count > t.count, tail.suffix(t.count).elementsEqual(t) else { return false }
             let before = tail.dropLast(t.count).reversed().drop { $0 == 0x20 }
-            // A colon, a hyphen or the last byte of an en or em dash (E2 80 93/94).
-            return before.first.map { [0x3A, 0x2D, 0x93, 0x94].contains($0) } == true
+            // A colon, a hyphen or the last byte of an en or em dash (E2 80 93/94); a comma
+            // before a verb of saying ("…, source says").
+            return before.first.map { [0x3A, 0x2D, 0x93, 0x94].contains($0) || ($0 == 0x2C && t.contains(0x20)) } == true
         }
     }
 
