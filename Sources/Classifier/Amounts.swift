@@ -351,7 +351,11 @@ struct AmountReader {
     static let orMore: [[String]] = [["or", "more"], ["or", "higher"], ["or", "above"], ["oder", "mehr"], ["und", "mehr"]]
     /// Words that introduce the figure a change starts from (folded).
     static let changeFrom: [[String]] = [["up", "from"], ["down", "from"], ["compared", "with"], ["compared", "to"], ["versus"], ["vs."],
-                                         ["gegenuber"], ["verglichen", "mit"], ["nach", "zuvor"]]
+                                         ["gegenuber"], ["verglichen", "mit"], ["nach", "zuvor"],
+                                         // "down 21.6% from its previous forecast of 727 billion yen"
+                                         ["previous", "forecast", "of"], ["prior", "forecast", "of"], ["earlier", "forecast", "of"],
+                                         ["previous", "guidance", "of"], ["prior", "guidance", "of"], ["previous", "outlook", "of"],
+                                         ["bisherigen", "prognose", "von"], ["vorherigen", "prognose", "von"], ["bisher", "erwarteten"]]
     /// Words that introduce a figure converted into another currency.
     static let conversionWords: [[String]] = [["umgerechnet"], ["equivalent", "to"], ["equivalent", "of"], ["converted", "to"]]
     /// Words that introduce it when a past period follows the figure ("nach … im Vorjahr").

@@ -389,8 +389,10 @@ final class ArticleContext {
             let startsSentence = e == 0 || body[e - 1] == 0x0A || e == at || before.last.map { ".!?:\"“„»–-".utf8.contains($0) } == true
             if startsSentence { continue }
             if Self.determiners.contains(String(decoding: before, as: UTF8.self).lowercased()) { return 0 }
-            // ("…with the Securities and Exchange Commission, Ambiq posted": a comma ends the name before.)
-            if at >= titleEnd, let c = before.first, c >= 0x41 && c <= 0x5A, let l = before.last, !",;:)".utf8.contains(l) { return 0 }
+            // ("…with the Securities and Exchange Commission, Ambiq posted": a comma ends the name
+            // before; "der japanische Chipausrüster Disco": a descriptor is no first name.)
+            if at >= titleEnd, let c = before.first, c >= 0x41 && c <= 0x5A, let l = before.last, !",;:)".utf8.contains(l),
+               !classifier.isDescriptor(before) { return 0 }
             inRunningText += 1
         }
         guard lower != needle, Self.wordOccurrence(of: lower, in: body, from: 0) == nil else { return 0 }

@@ -610,6 +610,13 @@ let classifier = Classifier(rules: shippedRules)
             According to its filing with the Securities and Exchange Commission, Ambiq posted a loss.
             """, language: "en")
         #expect(ipo.contains { $0.type == .fundingRound && $0.actors.map(\.name) == ["Ambiq"] && $0.amount?.max == 96e6 })
+        // Nor is a descriptor a first name: "der japanische Chipausrüster Kobaltec" leaves Kobaltec a name.
+        let german = classifier.classify(title: "Kobaltec: KI-Chips bescheren Anlagenbauer Rekordgewinn", text: """
+            Der japanische Chipausrüster Kobaltec profitiert kräftig vom KI-Boom.
+            Im ersten Geschäftsquartal stieg der Umsatz um 53,4 Prozent auf 82,8 Milliarden Yen.
+            Für das Halbjahr stellt Kobaltec nun einen Umsatz von 168,4 Milliarden Yen in Aussicht.
+            """, language: "de")
+        #expect(german.filter { $0.type == .earningsGuidance && $0.actors.map(\.name) == ["Kobaltec"] }.count == 2)
         // A headline's unknown company is the article's company, and a results table's key
         // figures are content, not a list of links.
         let table = classifier.classify(title: "UiPath shares plunge 30% as CEO Rob Enslin resigns", text: """
@@ -653,6 +660,8 @@ let classifier = Classifier(rules: shippedRules)
         #expect(sum("Analysten hatten im Schnitt lediglich mit rund 83 Millionen Dollar gerechnet.", "de") == nil)
         #expect(sum("Operating profit fell short of an LSEG SmartEstimate of 10.3 trillion won.", "en") == nil)
         #expect(sum("Revenue beat the $13.66 billion analysts were expecting.", "en") == nil)
+        // Nor is the forecast it replaces.
+        #expect(sum("Tokyo Electron cut its forecast, down 21.6% from its previous forecast of 727 billion yen.", "en") == nil)
         // The figure a change starts from is no result: "tripled from $395.4 million in the same quarter a year earlier".
         #expect(sum("Revenue more than tripled from $395.4 million in the same quarter a year earlier.", "en") == nil)
         // A company's own estimate is its figure.
