@@ -294,8 +294,10 @@ struct AmountReader {
     static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["at", "least"], ["mindestens"], ["upwards", "of"]]
     /// Words before a figure that make it what a company is worth. German "im Wert von" and
     /// English "a value of" name what a deal is worth, so "wert" and "value" are not here.
-    static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "values", "bewertung", "bewertet", "borsenwert", "marktwert", "market",
+    static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "values", "bewertung", "bewertet", "borsenwert", "marktwert",
                                               "firmenwert", "unternehmenswert"]
+    static let marketWorth: Set<String> = ["value", "valuation", "cap", "capitalization", "capitalisation", "worth"]
+    static let raiseVerbs: [[String]] = [["raise"], ["raising"], ["raised"], ["raises"], ["einsammeln"], ["einzusammeln"]]
     static let percent: Set<String> = ["%", "percent", "per", "prozent"]
     /// "at $23.28 per share", "je Aktie", "pro Stück".
     static let perUnit: Set<String> = ["per", "a", "je", "pro"]
@@ -454,8 +456,14 @@ struct AmountReader {
             // "at a valuation of $157 billion", "Die Bewertung nach der Finanzierung (post-money) liegt
             // bei 11,7 Milliarden Euro" or "at a $500 billion valuation".
             // "would put xAI's value at about $24 billion": a value *at* a figure is a valuation.
-            let valueAt = zip(context, context.dropFirst()).contains { $0.bare == "value" && $1.bare == "at" }
-            let valuation = ((context.contains { Self.valuationWords.contains($0.folded) } || valueAt) && !context.contains { Self.dealNouns.contains($0.folded) })
+            // "a market value of", "market cap": a market's worth is one; "to list on the STAR Market
+            // … to raise about 4 billion yuan" is not.
+            let valueAt = zip(context, context.dropFirst()).contains {
+                ($0.bare == "value" && $1.bare == "at") || ($0.bare == "market" && Self.marketWorth.contains($1.bare))
+            }
+            // A figure right after a verb of raising is the sum raised, whatever came before it.
+            let raised = precededBy(tokens, first, Self.raiseVerbs, skipping: Self.hedgesBeforeFigures)
+            let valuation = ((context.contains { Self.valuationWords.contains($0.folded) } || valueAt) && !raised && !context.contains { Self.dealNouns.contains($0.folded) })
                 || (j < tokens.count && Self.valuationAfter.contains(tokens[j].bare))
             // "per share", "per common share", "je Stammaktie", "apiece".
             let unitPrice = (j < tokens.count && tokens[j].bare == "apiece") || (j + 1 < tokens.count && Self.perUnit.contains(tokens[j].bare)

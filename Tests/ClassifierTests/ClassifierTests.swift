@@ -673,6 +673,10 @@ let classifier = Classifier(rules: shippedRules)
         #expect(deal.first?.amount == Money(min: 4.9e9, max: 4.9e9, currency: "USD"))
         let contract = classifier.classify(title: "", text: "SoftBank Group unterzeichnet einen Liefervertrag mit Micron über HBM-Chips im Wert von 16 Milliarden US-Dollar.", language: "de")
         #expect(contract.first?.amount == Money(min: 16e9, max: 16e9, currency: "USD"))
+        // A stock market is no valuation: what an offering raises is the sum.
+        let listing = classifier.classify(title: "", text: "MetaX plans to list on the STAR Market later this month in an offering that aims to raise about 4 billion yuan.", language: "en")
+        #expect(listing.first?.amount == Money(min: 4e9, max: 4e9, currency: "CNY"))
+        #expect(classifier.amounts.amounts(in: "Nvidia's market value of $3 trillion dwarfs them.", language: "en").first?.isValuation == true)
         let round = classifier.classify(title: "", text: "OpenAI raised $6.6 billion at a valuation of $157 billion.", language: "en")
         #expect(round.first?.amount == Money(min: 6.6e9, max: 6.6e9, currency: "USD"))
     }
