@@ -166,10 +166,12 @@ final class ArticleContext {
     /// "… in Alibaba-led round: report", "… – sources", "…, source says": a headline that ends
     /// by naming its source tells what others report.
     static let reportTags: [[UInt8]] = ["report", "reports", "sources", "source", "insider", "insiders", "bericht", "berichte", "kreise", "media",
-                                        "source says", "sources say", "sources said", "report says", "people say", "people said"].map { Array($0.utf8) }
+                                        "source says", "sources say", "sources said", "report says", "people say", "people said",
+                                        "ft says", "ft reports", "wsj says", "wsj reports", "bloomberg says", "bloomberg reports", "nikkei says", "nikkei reports",
+                                        "the information says", "the information reports", "newspaper says", "paper says", "media say", "media report"].map { Array($0.utf8) }
 
     static func endsWithReportTag(_ sentence: ArraySlice<UInt8>) -> Bool {
-        let tail = Array(sentence.suffix(20).reversed().drop { $0 == 0x20 || $0 == 0x2E }.reversed()).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let tail = Array(sentence.suffix(28).reversed().drop { $0 == 0x20 || $0 == 0x2E }.reversed()).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         return reportTags.contains { t in
             guard tail.count > t.count, tail.suffix(t.count).elementsEqual(t) else { return false }
             let before = tail.dropLast(t.count).reversed().drop { $0 == 0x20 }
@@ -716,15 +718,17 @@ final class ArticleContext {
                 && allQuantities.contains(where: { clause.contains($0.start) })
             if rule.type == .gpuPurchase, !actors.isEmpty, !governmentBuys,
                actors.allSatisfy({ vendors.contains($0.name) || classifier.isGovernment($0) }) {
-                guard let topic = topicActor, !vendors.contains(rules.entities[topic].name), !actors.contains(where: { $0.name == rules.entities[topic].name }),
+                // (The article's company may be one the rules do not know: "Mit dem Geld kauft das
+                // Unternehmen die begehrten Grafikprozessoren von Nvidia" in a story about it.)
+                guard let buyer = topicActor.map({ rules.entities[$0].actor(roleBefore) }) ?? unknownTopic.map({ Actor(name: $0, ticker: nil, role: roleBefore) }),
+                      !vendors.contains(buyer.name), !actors.contains(where: { $0.name == buyer.name }),
                       refersBack || allQuantities.contains(where: { clause.contains($0.start) }) else {
                     miss(r, trigger, "the only company named is the chips' maker, and no buyer is counted or referred to")
                     continue
                 }
-                let e = rules.entities[topic]
-                actors.insert(e.actor(roleBefore), at: 0)
+                actors.insert(buyer, at: 0)
                 confidence -= 0.15
-                why("actor \(e.name) taken from the article's headline and lead (the sentence names only the chips' maker)")
+                why("actor \(buyer.name) taken from the article's headline and lead (the sentence names only the chips' maker)")
             }
             if actors.isEmpty {
                 // Borrow the article's company only where the sentence plausibly continues its

@@ -216,6 +216,15 @@ let classifier = Classifier(rules: shippedRules)
         #expect(others.first?.status == .reported)
     }
 
+    @Test func aSentenceThatListsTheBackersBelongsToTheRound() {
+        let rounds = classifier.classify(title: "", text: """
+            Das KI-Start-up Zhipu sammelt eine Milliarde Yuan ein.
+            Zu den Geldgebern gehören neben Alibaba und Tencent auch Meituan und Xiaomi.
+            """, language: "de").filter { $0.type == .fundingRound }
+        #expect(rounds.count == 1)
+        #expect(rounds.first.map { r in ["Alibaba", "Tencent"].allSatisfy { n in r.actors.contains { $0.name == n } } } == true)
+    }
+
     @Test func guidanceForNextYearIsAForecastNotAPlan() {
         let guidance = classifier.classify(title: "", text: "Super Micro expects revenue of $40 billion next year.", language: "en")
         #expect(guidance.first?.type == .earningsGuidance && guidance.first?.status == .confirmed)
