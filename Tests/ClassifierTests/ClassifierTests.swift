@@ -204,6 +204,8 @@ let classifier = Classifier(rules: shippedRules)
         #expect(tagged.first?.status == .reported)
         let dashed = classifier.classify(title: "", text: "Intel in advanced talks to buy SambaNova for about $1.6 billion - sources", language: "en")
         #expect(dashed.first?.status == .reported)
+        let ft = classifier.classify(title: "", text: "Oracle to spend about $40 billion on Nvidia chips for OpenAI's Texas data center, FT says", language: "en")
+        #expect(ft.first?.status == .reported)
         // A report that is the subject is no tag.
         let plain = classifier.classify(title: "", text: "Nvidia buys Run:ai for $700 million after a critical report", language: "en")
         #expect(plain.first?.status == .confirmed)
