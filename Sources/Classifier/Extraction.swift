@@ -817,7 +817,7 @@ final class ArticleContext {
             }
 
             let status = self.status(cues, trigger: trigger, sentence: body[range], planAnywhere: rule.type == .productLaunch,
-                                     results: rule.type == .earningsGuidance)
+                                     results: rule.type == .earningsGuidance, plansAfterTrigger: rule.type != .partnership)
             var eventStatus = status.status
             // "The Ascend 950PR would launch in the first quarter of 2026" in a 2025 article: a
             // year still to come makes the event a plan (not results: "fiscal 2026 revenue").
@@ -1023,10 +1023,14 @@ final class ArticleContext {
     /// yardstick stays in its clause; "Micron expects revenue of $8.7 billion, according to
     /// people familiar with the matter" is still reported. And guidance is about the future by
     /// nature: "sees $40 billion in revenue next year" is the company's forecast, not a plan.
-    func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool, results: Bool) -> (status: EventStatus, cue: Found?) {
+    /// A partnership is planned only by a plan told before its trigger ("plans to sign a
+    /// partnership"); after it, a plan is what the partners agreed to do ("wollen … gemeinsam
+    /// Chips entwickeln", `plansAfterTrigger` false).
+    func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool, results: Bool, plansAfterTrigger: Bool = true) -> (status: EventStatus, cue: Found?) {
         for s in [EventStatus.denied, .rumor, .reported, .planned] where !(s == .planned && results) {
             let cue = cues.first { c in
                 guard c.0 == s else { return false }
+                if s == .planned && !plansAfterTrigger && c.1.start > trigger.start { return false }
                 // "must obtain a licence — likely to be denied": what may be refused later denies no news.
                 if s == .denied && Self.endsWithBe(sentence[..<(sentence.startIndex + c.1.start)]) { return false }
                 // "according to the company", "according to a stock exchange filing": its own word.

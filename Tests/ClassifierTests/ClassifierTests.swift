@@ -227,6 +227,13 @@ let classifier = Classifier(rules: shippedRules)
         #expect(rounds.first.map { r in ["Alibaba", "Tencent"].allSatisfy { n in r.actors.contains { $0.name == n } } } == true)
     }
 
+    @Test func whatPartnersAgreeToDoIsNoPlanButAPlanToPartnerIs() {
+        let agreed = classifier.classify(title: "", text: "Intel and Nvidia agreed to jointly develop data-center chips that will ship next year.", language: "en")
+        #expect(agreed.first { $0.type == .partnership }?.status == .confirmed)
+        let plan = classifier.classify(title: "", text: "Samsung plans to sign a partnership with OpenAI next month.", language: "en")
+        #expect(plan.first { $0.type == .partnership }?.status == .planned)
+    }
+
     @Test func guidanceForNextYearIsAForecastNotAPlan() {
         let guidance = classifier.classify(title: "", text: "Super Micro expects revenue of $40 billion next year.", language: "en")
         #expect(guidance.first?.type == .earningsGuidance && guidance.first?.status == .confirmed)
