@@ -168,7 +168,9 @@ final class ArticleContext {
     static let reportTags: [[UInt8]] = ["report", "reports", "sources", "source", "insider", "insiders", "bericht", "berichte", "kreise", "media",
                                         "source says", "sources say", "sources said", "report says", "people say", "people said",
                                         "ft says", "ft reports", "wsj says", "wsj reports", "bloomberg says", "bloomberg reports", "nikkei says", "nikkei reports",
-                                        "the information says", "the information reports", "newspaper says", "paper says", "media say", "media report"].map { Array($0.utf8) }
+                                        "the information says", "the information reports", "newspaper says", "paper says", "media say", "media report",
+                                        // "… Texas data centre - FT": another outlet's scoop
+                                        "ft", "cnbc", "wsj", "bloomberg", "bloomberg news", "the information", "nikkei", "handelsblatt"].map { Array($0.utf8) }
 
     static func endsWithReportTag(_ sentence: ArraySlice<UInt8>) -> Bool {
         let tail = Array(sentence.suffix(28).reversed().drop { $0 == 0x20 || $0 == 0x2E }.reversed()).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
