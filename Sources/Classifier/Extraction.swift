@@ -183,6 +183,9 @@ final class ArticleContext {
         }
     }
 
+    /// Words that tell a plant is being built, folded.
+    static let underConstruction: [[UInt8]] = ["is building", "are building", "under construction", "baut", "bauen", "errichtet", "im bau"].map { Array($0.utf8) }
+
     /// Written right before a company that was someone's employer: "Ex-Jenoptik-Chef", "former Intel executive".
     static let pastEmployerMarks: [[UInt8]] = ["ex-", "former "].map { Array($0.utf8) }
 
@@ -827,6 +830,11 @@ final class ArticleContext {
                let year = Self.years(in: body[range]).first(where: { $0 > now && $0 <= now + 10 }) {
                 eventStatus = .planned
                 why("status planned: the sentence names \(year), after the article's year")
+            } else if eventStatus == .confirmed, rule.type == .fabInvestment, let word = Self.underConstruction.first(where: { body[range].containsFoldedWord($0) }) {
+                // "SK Hynix baut … Werk in Indiana", "TSMC is building two plants in Arizona": a
+                // plant under construction is not yet there.
+                eventStatus = .planned
+                why("status planned: the plant is still being built (\"\(String(decoding: word, as: UTF8.self))\")")
             } else if eventStatus == .confirmed && Self.endsWithReportTag(body[range]) {
                 eventStatus = .reported
                 why("status reported: the headline ends by naming its source (\"- report\")")
@@ -1055,6 +1063,16 @@ extension EntityDefinition {
 }
 
 extension ArraySlice<UInt8> {
+    /// Whether `word` (lower case, ASCII) occurs in these bytes as whole words, ignoring case.
+    func containsFoldedWord(_ word: [UInt8]) -> Bool {
+        guard count >= word.count else { return false }
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        return (startIndex...(endIndex - word.count)).contains { i in
+            (i == startIndex || !FoldedText.isWordByte(self[i - 1])) && (i + word.count == endIndex || !FoldedText.isWordByte(self[i + word.count]))
+                && zip(self[i..<(i + word.count)], word).allSatisfy { lower($0) == $1 }
+        }
+    }
+
     /// Whether `needle` occurs in these bytes.
     func containsBytes(_ needle: [UInt8]) -> Bool {
         guard count >= needle.count else { return false }

@@ -243,6 +243,15 @@ let classifier = Classifier(rules: shippedRules)
         #expect(plan.first { $0.type == .partnership }?.status == .planned)
     }
 
+    @Test func aPlantUnderConstructionIsPlanned() {
+        let building = classifier.classify(title: "", text: "TSMC is building two plants in Arizona at a cost of $40 billion.", language: "en")
+        #expect(building.first { $0.type == .fabInvestment }?.status == .planned)
+        let baut = classifier.classify(title: "", text: "SK Hynix baut für 3,87 Milliarden Dollar ein Werk für KI-Speicher in Indiana.", language: "de")
+        #expect(baut.first { $0.type == .fabInvestment }?.status == .planned)
+        let opened = classifier.classify(title: "", text: "GlobalWafers opened its $3.5 billion silicon wafer factory in Texas on Thursday.", language: "en")
+        #expect(opened.first { $0.type == .fabInvestment }?.status == .confirmed)
+    }
+
     @Test func guidanceForNextYearIsAForecastNotAPlan() {
         let guidance = classifier.classify(title: "", text: "Super Micro expects revenue of $40 billion next year.", language: "en")
         #expect(guidance.first?.type == .earningsGuidance && guidance.first?.status == .confirmed)
