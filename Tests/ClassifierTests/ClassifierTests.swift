@@ -199,32 +199,34 @@ let classifier = Classifier(rules: shippedRules)
         #expect(guidance.count == 1)
     }
 
-    @Test func aHeadlineThatNamesItsSourceIsAReport() {
-        let tagged = classifier.classify(title: "", text: "Chinese AI unicorn MiniMax raises US$600 million in Alibaba-led round: report", language: "en")
-        #expect(tagged.first?.status == .reported)
-        let dashed = classifier.classify(title: "", text: "Intel in advanced talks to buy SambaNova for about $1.6 billion - sources", language: "en")
-        #expect(dashed.first?.status == .reported)
-        let ft = classifier.classify(title: "", text: "Oracle to spend about $40 billion on Nvidia chips for OpenAI's Texas data center, FT says", language: "en")
-        #expect(ft.first?.status == .reported)
-        let bare = classifier.classify(title: "", text: "Oracle to spend $40bn on Nvidia chips for OpenAI's Texas data centre - FT", language: "en")
-        #expect(bare.first?.status == .reported)
+    /// Status as journalists tell it: the first event of `type` in one sentence.
+    @Test(arguments: [
+        // A headline that ends by naming its source is a report; a report that is the subject is no tag.
+        ("Chinese AI unicorn MiniMax raises US$600 million in Alibaba-led round: report", "en", EventType.fundingRound, EventStatus.reported),
+        ("Intel in advanced talks to buy SambaNova for about $1.6 billion - sources", "en", .acquisition, .reported),
+        ("Oracle to spend about $40 billion on Nvidia chips for OpenAI's Texas data center, FT says", "en", .gpuPurchase, .reported),
+        ("Oracle to spend $40bn on Nvidia chips for OpenAI's Texas data centre - FT", "en", .gpuPurchase, .reported),
+        ("Nvidia buys Run:ai for $700 million after a critical report", "en", .acquisition, .confirmed),
         // A market story on the back of a report, an analyst's estimate, "demnach" (as the report says).
-        let after = classifier.classify(title: "", text: "Samsung shares jump after report it passed Nvidia's HBM3E qualification, signing a supply deal with Nvidia", language: "en")
-        #expect(after.allSatisfy { $0.status == .reported } && !after.isEmpty)
-        let omdia = classifier.classify(title: "", text: "Amazon bought 196,000 Hopper chips from Nvidia this year, Omdia estimated.", language: "en")
-        #expect(omdia.first?.status == .reported)
-        let demnach = classifier.classify(title: "", text: "Poolside sammelt demnach insgesamt zwei Milliarden Dollar ein.", language: "de")
-        #expect(demnach.first?.status == .reported)
-        // A report that is the subject is no tag.
-        let plain = classifier.classify(title: "", text: "Nvidia buys Run:ai for $700 million after a critical report", language: "en")
-        #expect(plain.first?.status == .confirmed)
-    }
-
-    @Test func accordingToTheCompanyIsItsOwnWord() {
-        let own = classifier.classify(title: "", text: "SK Telecom invested $100 million in Anthropic, according to the company.", language: "en")
-        #expect(own.first?.status == .confirmed)
-        let others = classifier.classify(title: "", text: "SK Telecom invested $100 million in Anthropic, according to people familiar with the matter.", language: "en")
-        #expect(others.first?.status == .reported)
+        ("Samsung shares jump after report it signed a supply deal with Nvidia", "en", .partnership, .reported),
+        ("Amazon bought 196,000 Hopper chips from Nvidia this year, Omdia estimated.", "en", .gpuPurchase, .reported),
+        ("Poolside sammelt demnach insgesamt zwei Milliarden Dollar ein.", "de", .fundingRound, .reported),
+        // "according to" the company is its own word.
+        ("SK Telecom invested $100 million in Anthropic, according to the company.", "en", .fundingRound, .confirmed),
+        ("SK Telecom invested $100 million in Anthropic, according to people familiar with the matter.", "en", .fundingRound, .reported),
+        // What partners agree to do is no plan, a plan to partner is.
+        ("Intel and Nvidia agreed to jointly develop data-center chips that will ship next year.", "en", .partnership, .confirmed),
+        ("Samsung plans to sign a partnership with OpenAI next month.", "en", .partnership, .planned),
+        // A plant still being built is planned; one opened is there.
+        ("TSMC is building two plants in Arizona at a cost of $40 billion.", "en", .fabInvestment, .planned),
+        ("SK Hynix baut für 3,87 Milliarden Dollar ein Werk für KI-Speicher in Indiana.", "de", .fabInvestment, .planned),
+        ("GlobalWafers opened its $3.5 billion silicon wafer factory in Texas on Thursday.", "en", .fabInvestment, .confirmed),
+        // Guidance is about the future by nature.
+        ("Super Micro expects revenue of $40 billion next year.", "en", .earningsGuidance, .confirmed),
+    ])
+    func statusAsJournalistsTellIt(_ text: String, _ language: String, _ type: EventType, _ status: EventStatus) {
+        let event = classifier.classify(title: "", text: text, language: language).first { $0.type == type }
+        #expect(event?.status == status, "\(text)")
     }
 
     @Test func aSentenceThatListsTheBackersBelongsToTheRound() {
@@ -234,27 +236,6 @@ let classifier = Classifier(rules: shippedRules)
             """, language: "de").filter { $0.type == .fundingRound }
         #expect(rounds.count == 1)
         #expect(rounds.first.map { r in ["Alibaba", "Tencent"].allSatisfy { n in r.actors.contains { $0.name == n } } } == true)
-    }
-
-    @Test func whatPartnersAgreeToDoIsNoPlanButAPlanToPartnerIs() {
-        let agreed = classifier.classify(title: "", text: "Intel and Nvidia agreed to jointly develop data-center chips that will ship next year.", language: "en")
-        #expect(agreed.first { $0.type == .partnership }?.status == .confirmed)
-        let plan = classifier.classify(title: "", text: "Samsung plans to sign a partnership with OpenAI next month.", language: "en")
-        #expect(plan.first { $0.type == .partnership }?.status == .planned)
-    }
-
-    @Test func aPlantUnderConstructionIsPlanned() {
-        let building = classifier.classify(title: "", text: "TSMC is building two plants in Arizona at a cost of $40 billion.", language: "en")
-        #expect(building.first { $0.type == .fabInvestment }?.status == .planned)
-        let baut = classifier.classify(title: "", text: "SK Hynix baut für 3,87 Milliarden Dollar ein Werk für KI-Speicher in Indiana.", language: "de")
-        #expect(baut.first { $0.type == .fabInvestment }?.status == .planned)
-        let opened = classifier.classify(title: "", text: "GlobalWafers opened its $3.5 billion silicon wafer factory in Texas on Thursday.", language: "en")
-        #expect(opened.first { $0.type == .fabInvestment }?.status == .confirmed)
-    }
-
-    @Test func guidanceForNextYearIsAForecastNotAPlan() {
-        let guidance = classifier.classify(title: "", text: "Super Micro expects revenue of $40 billion next year.", language: "en")
-        #expect(guidance.first?.type == .earningsGuidance && guidance.first?.status == .confirmed)
     }
 
     @Test func aPastEmployerIsNotTheStorysCompany() {
