@@ -165,7 +165,7 @@ struct AmountReader {
                 folded = String(decoding: FoldedText.fold(String(decoding: b[start..<i], as: UTF8.self)), as: UTF8.self)
             } else if kind == .word {
                 folded = String(unsafeUninitializedCapacity: i - start) { out in
-                    for k in start..<i { out[k - start] = b[k] >= 0x41 && b[k] <= 0x5A ? b[k] | 0x20 : b[k] }
+                    for k in start..<i { out[k - start] = FoldedText.asciiLower(b[k]) }
                     return i - start
                 }
             } else {
@@ -551,7 +551,7 @@ struct AmountReader {
         for f in found {
             if let last = out.last, last.end <= f.start, last.value.currency == f.value.currency, let mid = last.value.max, last.value.min == mid,
                let delta = f.value.max, f.value.min == delta, delta < mid {
-                let between = b[last.end..<f.start].filter { $0 != 0x20 && $0 != 0x2C }.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+                let between = b[last.end..<f.start].filter { $0 != 0x20 && $0 != 0x2C }.map { FoldedText.asciiLower($0) }
                 // A German verb's particle may close the clause first: "peilt … 3,3 Milliarden Dollar an,
                 // plus oder minus 100 Millionen".
                 if plusMinus.contains(where: { pm in

@@ -632,11 +632,11 @@ public struct Classifier: Sendable {
         return people
     }
 
-    /// "the round", "die Runde", "Finanzierungsrunde": the sentence goes on about a round told
-    /// before. Whole words ("around", "im Grunde" are none).
     /// "Zu den Geldgebern gehören …", "Backers include …": the round's investors, named as such.
     static let backerWords: Set<String> = ["backers", "investors", "geldgeber", "geldgebern", "investoren", "kapitalgeber", "kapitalgebern"]
 
+    /// "the round", "die Runde", "Finanzierungsrunde", "the backers": the sentence goes on about
+    /// a round told before. Whole words ("around", "im Grunde" are none).
     static func namesTheRound(_ sentence: String) -> Bool {
         FoldedText.fold(sentence).split(whereSeparator: { !FoldedText.isWordByte($0) }).contains { w in
             let word = String(decoding: w, as: UTF8.self)

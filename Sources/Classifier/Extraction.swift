@@ -158,7 +158,7 @@ final class ArticleContext {
                                       "a stock exchange filing", "an exchange filing", "a securities filing", "company data"].map { Array(" \($0)".utf8) }
 
     static func citesItsOwnWord(_ rest: ArraySlice<UInt8>) -> Bool {
-        let head = rest.prefix(40).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let head = rest.prefix(40).map { FoldedText.asciiLower($0) }
         return ownWords.contains { w in head.count >= w.count && head[..<w.count].elementsEqual(w)
             && (head.count == w.count || !FoldedText.isWordByte(head[w.count])) }
     }
@@ -173,7 +173,7 @@ final class ArticleContext {
                                         "ft", "cnbc", "wsj", "bloomberg", "bloomberg news", "the information", "nikkei", "handelsblatt"].map { Array($0.utf8) }
 
     static func endsWithReportTag(_ sentence: ArraySlice<UInt8>) -> Bool {
-        let tail = Array(sentence.suffix(28).reversed().drop { $0 == 0x20 || $0 == 0x2E }.reversed()).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let tail = Array(sentence.suffix(28).reversed().drop { $0 == 0x20 || $0 == 0x2E }.reversed()).map { FoldedText.asciiLower($0) }
         return reportTags.contains { t in
             guard tail.count > t.count, tail.suffix(t.count).elementsEqual(t) else { return false }
             let before = tail.dropLast(t.count).reversed().drop { $0 == 0x20 }
@@ -192,7 +192,7 @@ final class ArticleContext {
     /// Whether one of `marks` (lower case) ends right before `at` in `text`, as a word's start.
     static func follows(_ marks: [[UInt8]], at: Int, in text: [UInt8]) -> Bool {
         marks.contains { m in
-            at >= m.count && zip(text[(at - m.count)..<at], m).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+            at >= m.count && zip(text[(at - m.count)..<at], m).allSatisfy { FoldedText.asciiLower($0) == $1 }
                 && (at == m.count || !FoldedText.isWordByte(text[at - m.count - 1]))
         }
     }
@@ -974,7 +974,7 @@ final class ArticleContext {
                                         "schätzung", "analysten", "erwartung", "prognose der"].map { Array($0.utf8) }
 
     static func namesAYardstick(_ text: ArraySlice<UInt8>) -> Bool {
-        let lower = ArraySlice(text.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+        let lower = ArraySlice(text.map { FoldedText.asciiLower($0) })
         return yardsticks.contains { lower.containsBytes($0) }
     }
 
@@ -1066,10 +1066,9 @@ extension ArraySlice<UInt8> {
     /// Whether `word` (lower case, ASCII) occurs in these bytes as whole words, ignoring case.
     func containsFoldedWord(_ word: [UInt8]) -> Bool {
         guard count >= word.count else { return false }
-        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
         return (startIndex...(endIndex - word.count)).contains { i in
             (i == startIndex || !FoldedText.isWordByte(self[i - 1])) && (i + word.count == endIndex || !FoldedText.isWordByte(self[i + word.count]))
-                && zip(self[i..<(i + word.count)], word).allSatisfy { lower($0) == $1 }
+                && zip(self[i..<(i + word.count)], word).allSatisfy { FoldedText.asciiLower($0) == $1 }
         }
     }
 

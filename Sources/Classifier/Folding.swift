@@ -6,6 +6,9 @@ import Foundation
 /// `origin[i]` is the byte offset in the original text of folded byte `i`, so matches map
 /// back to the evidence sentence.
 struct FoldedText {
+    /// An ASCII capital as its lower-case letter; any other byte as it is.
+    @inline(__always) static func asciiLower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+
     var bytes: [UInt8]
     var origin: [Int32]
 
@@ -56,7 +59,7 @@ struct FoldedText {
                             if c == 0x20 || c == 0x2D || c == 0x2F || c == 0x0A || c == 0x09 || c == 0x0D || c == 0x5F {
                                 space(i)
                             } else {
-                                put(c >= 0x41 && c <= 0x5A ? c | 0x20 : c, i)
+                                put(Self.asciiLower(c), i)
                                 lastWasSpace = false
                             }
                             i += 1

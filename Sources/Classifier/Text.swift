@@ -26,7 +26,7 @@ enum TextSegmenter {
             guard w.count <= 15 else { low = .max; high = .max; return }
             low = UInt64(w.count)
             for (i, c) in w.enumerated() {
-                let byte = UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+                let byte = UInt64(FoldedText.asciiLower(c))
                 if i < 7 { low |= byte << (8 * UInt64(i + 1)) } else { high |= byte << (8 * UInt64(i - 7)) }
             }
         }
