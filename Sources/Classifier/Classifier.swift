@@ -95,18 +95,6 @@ public struct Classifier: Sendable {
     let opinionHeadlineLength: Int
     let regulatorNames: Set<String>
     let countryNames: Set<String>
-    /// One-word descriptors, folded: whole words ("startup") and, from "*ausrüster", endings
-    /// ("ausruster"). A word before a name that is one of them is no first name.
-    let descriptorWords: DescriptorWords
-    struct DescriptorWords {
-        var whole: Set<[UInt8]> = []
-        var endings: [[UInt8]] = []
-        init(_ lexicon: Lexicon) {
-            for d in lexicon.descriptors.values.joined() where !d.contains(" ") {
-                if d.hasPrefix("*") { endings.append(FoldedText.fold(String(d.dropFirst().prefix { $0 != "*" }))) } else { whole.insert(FoldedText.fold(d)) }
-            }
-        }
-    }
     /// Whether pattern i is an AI chip's alias: what an `{ai_chip}` part matches.
     let isAIChipPattern: [Bool]
     /// The part id that stands for `{ai_chip}` in `partList`.
@@ -234,7 +222,6 @@ public struct Classifier: Sendable {
         }
         entityIndex = Dictionary(rules.entities.enumerated().map { ($1.name, $0) }) { a, _ in a }
         regulatorNames = Set(rules.entities.filter { $0.kind == .regulator }.map(\.name))
-        descriptorWords = DescriptorWords(rules.lexicon)
         countryNames = Set(rules.entities.filter { $0.kind == .country }.map(\.name))
     }
 
@@ -504,12 +491,6 @@ public struct Classifier: Sendable {
         "the", "and", "of", "to", "is", "for", "on", "with", "that", "by", "its", "from", "as", "said", "has", "at", "it",
         "was", "are", "be", "have", "which", "this", "an", "more", "after", "would", "their",
     ]
-
-    /// Whether a word (as written) is a one-word descriptor: "Chipausrüster", "startup".
-    func isDescriptor(_ word: ArraySlice<UInt8>) -> Bool {
-        let w = FoldedText.fold(String(decoding: word, as: UTF8.self))
-        return descriptorWords.whole.contains(w) || descriptorWords.endings.contains { !$0.isEmpty && w.count > $0.count && w.suffix($0.count).elementsEqual($0) }
-    }
 
     /// English or German, by counting the commonest function words of each ("in" and "will"
     /// are left to the others: both languages have them); umlauts and ß count for German.

@@ -41,8 +41,10 @@ final class ArticleContext {
         quotations = TextSegmenter.quotations(body)
         var counts: [Int: (count: Int, first: Int)] = [:]
         for (i, hits) in perSentence.prefix(4).enumerated() {
-            // "AT&S holt Ex-Jenoptik-Chef Michael Mertin an die Spitze": a past employer is not the story's company.
-            for h in hits where !Self.follows(Self.pastEmployerMarks, at: Int(folded.origin[h.start]), in: body) {
+            // "AT&S holt Ex-Jenoptik-Chef Michael Mertin an die Spitze": a past employer (right after
+            // a `former` word, as the sentence's actors go) is not the story's company.
+            let pastEnds = hits.filter { Self.completes($0, in: classifier) { if case .notAnActor = $0 { true } else { false } } }.map(\.end)
+            for h in hits where !pastEnds.contains(where: { $0 <= h.start && h.start - $0 <= 2 }) {
                 for k in Int(classifier.leadStart[h.pattern])..<Int(classifier.leadStart[h.pattern + 1]) {
                     if case .entity(let e) = classifier.phraseKind[Int(classifier.leadPhrases[k])], classifier.rules.entities[e].kind.canBeActor {
                         counts[e, default: (0, i * 100_000 + h.start)].count += 1
@@ -183,19 +185,22 @@ final class ArticleContext {
         }
     }
 
-    /// Words that tell a plant is being built, folded.
+    /// Words that tell a plant is being built, in lower case.
     static let underConstruction: [[UInt8]] = ["is building", "are building", "under construction", "baut", "bauen", "errichtet", "im bau"].map { Array($0.utf8) }
 
-    /// Written right before a company that was someone's employer: "Ex-Jenoptik-Chef", "former Intel executive".
-    static let pastEmployerMarks: [[UInt8]] = ["ex-", "former "].map { Array($0.utf8) }
-
-    /// Whether one of `marks` (lower case) ends right before `at` in `text`, as a word's start.
-    static func follows(_ marks: [[UInt8]], at: Int, in text: [UInt8]) -> Bool {
-        marks.contains { m in
-            at >= m.count && zip(text[(at - m.count)..<at], m).allSatisfy { FoldedText.asciiLower($0) == $1 }
-                && (at == m.count || !FoldedText.isWordByte(text[at - m.count - 1]))
+    /// Whether hit `h` is a whole one-part phrase of a kind `isKind` accepts ("former", "startup").
+    static func completes(_ h: Classifier.Hit, in c: Classifier, _ isKind: (Classifier.PhraseKind) -> Bool) -> Bool {
+        (Int(c.leadStart[h.pattern])..<Int(c.leadStart[h.pattern + 1])).contains { k in
+            let phrase = Int(c.leadPhrases[k])
+            return c.partStart[phrase + 1] - c.partStart[phrase] == 1 && isKind(c.phraseKind[phrase])
         }
     }
+
+    /// Body offsets where descriptors end ("der japanische Chipausrüster Disco"): a capitalised
+    /// word that ends there, before a name, is no first name.
+    private lazy var descriptorEnds: Set<Int> = Set(perSentence.joined()
+        .filter { Self.completes($0, in: classifier) { if case .descriptor = $0 { true } else { false } } }
+        .map { original($0.end, end: true) })
 
     /// Whether `text` ends with the word "be" ("likely to be ", "would be ").
     static func endsWithBe(_ text: ArraySlice<UInt8>) -> Bool {
@@ -399,7 +404,7 @@ final class ArticleContext {
             // ("…with the Securities and Exchange Commission, Ambiq posted": a comma ends the name
             // before; "der japanische Chipausrüster Disco": a descriptor is no first name.)
             if at >= titleEnd, let c = before.first, c >= 0x41 && c <= 0x5A, let l = before.last, !",;:)".utf8.contains(l),
-               !classifier.isDescriptor(before) { return 0 }
+               !descriptorEnds.contains(e) { return 0 }
             inRunningText += 1
         }
         guard lower != needle, Self.wordOccurrence(of: lower, in: body, from: 0) == nil else { return 0 }
@@ -830,7 +835,8 @@ final class ArticleContext {
                let year = Self.years(in: body[range]).first(where: { $0 > now && $0 <= now + 10 }) {
                 eventStatus = .planned
                 why("status planned: the sentence names \(year), after the article's year")
-            } else if eventStatus == .confirmed, rule.type == .fabInvestment, let word = Self.underConstruction.first(where: { body[range].containsFoldedWord($0) }) {
+            } else if eventStatus == .confirmed, rule.type == .fabInvestment, case let lower = body[range].map(FoldedText.asciiLower),
+                      let word = Self.underConstruction.first(where: { Self.wordOccurrence(of: $0, in: lower, from: 0) != nil }) {
                 // "SK Hynix baut … Werk in Indiana", "TSMC is building two plants in Arizona": a
                 // plant under construction is not yet there.
                 eventStatus = .planned
@@ -1063,15 +1069,6 @@ extension EntityDefinition {
 }
 
 extension ArraySlice<UInt8> {
-    /// Whether `word` (lower case, ASCII) occurs in these bytes as whole words, ignoring case.
-    func containsFoldedWord(_ word: [UInt8]) -> Bool {
-        guard count >= word.count else { return false }
-        return (startIndex...(endIndex - word.count)).contains { i in
-            (i == startIndex || !FoldedText.isWordByte(self[i - 1])) && (i + word.count == endIndex || !FoldedText.isWordByte(self[i + word.count]))
-                && zip(self[i..<(i + word.count)], word).allSatisfy { FoldedText.asciiLower($0) == $1 }
-        }
-    }
-
     /// Whether `needle` occurs in these bytes.
     func containsBytes(_ needle: [UInt8]) -> Bool {
         guard count >= needle.count else { return false }
