@@ -23,15 +23,18 @@ final class ArticleContext {
 
     /// Years before this one mark a sentence as history (nil: the article's date is unknown).
     let historyBefore: Int?
+    /// Where the article's own text ends: a cut marker ("About Synaptics", "Disclaimer:") or the body's end.
+    let newsEnd: Int
     /// Quoted speech (byte ranges of the body): a trigger inside it reports nothing.
     let quotations: [Range<Int>]
     /// With `explain`: triggers that fired but told no event, and why.
     private(set) var misses: [Classifier.Miss] = []
 
     init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8],
-         languageOK: [Bool], historyBefore: Int?, explain: Bool) {
+         languageOK: [Bool], historyBefore: Int?, newsEnd: Int, explain: Bool) {
         self.classifier = classifier
         self.historyBefore = historyBefore
+        self.newsEnd = newsEnd
         self.explain = explain
         self.languageOK = languageOK
         self.sentences = sentences
@@ -41,16 +44,7 @@ final class ArticleContext {
         quotations = TextSegmenter.quotations(body)
         var counts: [Int: (count: Int, first: Int)] = [:]
         for (i, hits) in perSentence.prefix(4).enumerated() {
-            // "AT&S holt Ex-Jenoptik-Chef Michael Mertin an die Spitze": a past employer (right after
-            // a `former` word, as the sentence's actors go) is not the story's company.
-            let pastEnds = hits.filter { Self.completes($0, in: classifier) { if case .notAnActor = $0 { true } else { false } } }.map(\.end)
-            for h in hits where !pastEnds.contains(where: { $0 <= h.start && h.start - $0 <= 2 }) {
-                for k in Int(classifier.leadStart[h.pattern])..<Int(classifier.leadStart[h.pattern + 1]) {
-                    if case .entity(let e) = classifier.phraseKind[Int(classifier.leadPhrases[k])], classifier.rules.entities[e].kind.canBeActor {
-                        counts[e, default: (0, i * 100_000 + h.start)].count += 1
-                    }
-                }
-            }
+            for m in Self.companyMentions(hits, in: classifier) { counts[m.entity, default: (0, i * 100_000 + m.start)].count += 1 }
         }
         topicActor = counts.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.value.first > b.value.first }?.key
         // Only needed when a topic-only rule may fire beyond the lead.
@@ -196,6 +190,33 @@ final class ArticleContext {
         }
     }
 
+    /// The companies a sentence's hits name, each mention in order with its folded start. A past
+    /// employer ("AT&S holt Ex-Jenoptik-Chef Michael Mertin an die Spitze") or customers named to
+    /// describe another company (right after a `former` or `customers` word, as the sentence's
+    /// actors go) are left out.
+    static func companyMentions(_ hits: [Classifier.Hit], in c: Classifier) -> [(entity: Int, start: Int)] {
+        let pastEnds = hits.filter { completes($0, in: c) { if case .notAnActor = $0 { true } else { false } } }.map(\.end)
+        var mentions: [(entity: Int, start: Int, end: Int)] = []
+        for h in hits where !pastEnds.contains(where: { $0 <= h.start && h.start - $0 <= 2 }) {
+            for k in Int(c.leadStart[h.pattern])..<Int(c.leadStart[h.pattern + 1]) {
+                if case .entity(let e) = c.phraseKind[Int(c.leadPhrases[k])], c.rules.entities[e].kind.canBeActor { mentions.append((e, h.start, h.end)) }
+            }
+        }
+        // The longest name wins where names overlap ("Hewlett Packard Enterprise" over "Hewlett Packard").
+        return mentions.filter { m in !mentions.contains { $0.entity != m.entity && $0.start <= m.start && $0.end >= m.end && $0.end - $0.start > m.end - m.start } }
+            .map { ($0.entity, $0.start) }
+    }
+
+    /// The company a sentence whose subject is only described ("The server maker reported …",
+    /// "Der südkoreanische Konzern meldete …") means: the article's company when the
+    /// sentence before names it or names none, else the first company that sentence names — a
+    /// market report goes from company to company ("Hewlett Packard Enterprise jumped nearly 11%.").
+    func antecedent(of i: Int) -> Int? {
+        guard i > 0 else { return topicActor }
+        let before = Self.companyMentions(perSentence[i - 1], in: classifier).map(\.entity)
+        return before.isEmpty || before.contains(where: { $0 == topicActor }) ? topicActor : before[0]
+    }
+
     /// Body offsets where descriptors end ("der japanische Chipausrüster Disco"): a capitalised
     /// word that ends there, before a name, is no first name.
     private lazy var descriptorEnds: Set<Int> = Set(perSentence.joined()
@@ -247,7 +268,7 @@ final class ArticleContext {
 
     /// Words that start with a capital but name no company.
     static let notNames: Set<String> = [
-        "The", "A", "An", "This", "That", "Its", "It", "In", "On", "At", "For", "With", "And", "Of", "To", "By", "As", "AI", "CEO",
+        "The", "A", "An", "This", "That", "Its", "It", "In", "On", "At", "For", "With", "And", "Of", "To", "By", "As", "AI", "CEO", "About", "Über",
         "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Im", "Mit", "Für", "Von", "Aus", "Bei", "Und", "Zu", "Zum", "Zur", "KI",
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
@@ -337,11 +358,22 @@ final class ArticleContext {
     func unknownSubject(of range: Range<Int>, before limit: Int, known: [Found], stops: [Int], uses: Int = 1) -> String? {
         let sentence = body[range]
         var k = sentence.startIndex
-        guard let name = capitalisedName(from: &k, in: sentence, stops: stops), name.start == 0,
-              k - sentence.startIndex <= limit, !namedByRules(0, name.text.utf8.count, known) else { return nil }
+        guard var name = capitalisedName(from: &k, in: sentence, stops: stops), name.start == 0,
+              k - sentence.startIndex <= limit else { return nil }
+        // "Luxembourg-based Gcore, a cloud provider, has raised …": where it is based describes the name.
+        if let space = name.text.firstIndex(of: " "), Self.isPlaceOfBase(name.text.utf8[..<space]) {
+            name.start = name.text.utf8.distance(from: name.text.startIndex, to: space) + 1
+            name.text = String(name.text[name.text.index(after: space)...])
+        }
+        guard !namedByRules(name.start, name.start + name.text.utf8.count, known) else { return nil }
         let count = nameUses[name.text] ?? usesAsAName(name.text)
         nameUses[name.text] = count
         return count >= uses ? name.text : nil
+    }
+
+    /// "Luxembourg-based", "Paris-based": where a company sits, written before its name.
+    static func isPlaceOfBase<Word: Collection<UInt8>>(_ word: Word) -> Bool {
+        word.count > 6 && word.reversed().starts(with: "desab-".utf8)
     }
 
     /// The companies the article names, the topic first.
@@ -388,7 +420,7 @@ final class ArticleContext {
         let titleEnd = sentences.first?.upperBound ?? 0
         var inRunningText = 0
         var p = 0
-        while let at = Self.wordOccurrence(of: needle, in: body, from: p) {
+        while let at = Self.wordOccurrence(of: needle, in: body, from: p), at < newsEnd {
             p = at + needle.count
             // The word before: its bytes, back to a space.
             var e = at
@@ -400,6 +432,9 @@ final class ArticleContext {
             // byte is enough here), or glued to a bracket or quote: a sentence's start.
             let startsSentence = e == 0 || body[e - 1] == 0x0A || e == at || before.last.map { ".!?:\"“„»–-".utf8.contains($0) } == true
             if startsSentence { continue }
+            if Self.isPlaceOfBase(before) { inRunningText += 1; continue }
+            // "In Synaptics' view": no part of the name.
+            if Self.notNames.contains(String(decoding: before, as: UTF8.self)) { continue }
             if Self.determiners.contains(String(decoding: before, as: UTF8.self).lowercased()) { return 0 }
             // ("…with the Securities and Exchange Commission, Ambiq posted": a comma ends the name
             // before; "der japanische Chipausrüster Disco": a descriptor is no first name.)
@@ -407,7 +442,15 @@ final class ArticleContext {
                !descriptorEnds.contains(e) { return 0 }
             inRunningText += 1
         }
-        guard lower != needle, Self.wordOccurrence(of: lower, in: body, from: 0) == nil else { return 0 }
+        // A word written in lower case too is a word, not a name; but not in an address
+        // ("investor.relations@synaptics.com", "www.edgecortix.com").
+        var q = 0
+        while lower != needle, let at = Self.wordOccurrence(of: lower, in: body, from: q), at < newsEnd {
+            q = at + lower.count
+            let inAddress = (at > 0 && "@./".utf8.contains(body[at - 1])) || (q + 1 < body.count && body[q] == 0x2E && FoldedText.isWordByte(body[q + 1]))
+            if !inAddress { return 0 }
+        }
+        guard lower != needle else { return 0 }
         // "Rob Enslin has resigned … Enslin said": a first and a last name.
         if let last = name.split(separator: " ").last, last.count < name.count, occurrences(of: Array(last.utf8)) > occurrences(of: needle) { return 0 }
         return inRunningText
@@ -687,11 +730,11 @@ final class ArticleContext {
                 actors = [e.actor(rule.roleBefore)]
                 why("actor \(e.name): the maker of the product")
             }
-            if subjectRefersBack || describesTheSubject, !actors.isEmpty, let topic = topicActor, rule.type != .exportControl,
+            if subjectRefersBack || describesTheSubject, !actors.isEmpty, let topic = describesTheSubject ? antecedent(of: i) : topicActor, rule.type != .exportControl,
                !actors.contains(where: { $0.name == rules.entities[topic].name }), !(rule.companiesOnly && rules.entities[topic].kind == .regulator) {
                 let e = rules.entities[topic]
                 actors.insert(e.actor(roleBefore), at: 0)
-                why("actor \(e.name): the sentence's subject refers back to the article's company")
+                why("actor \(e.name): the sentence's subject refers back to \(topic == topicActor ? "the article's company" : "the company the sentence before names")")
             }
             // "Das Münchner KI-Start-up Parloa sammelt 120 Millionen Dollar ein", "Nvidia-backed startup
             // Lumora raises …": a company the rules do not know (a known one is a mention already).
@@ -745,7 +788,7 @@ final class ArticleContext {
                 // story: in the headline and lead, when the sentence carries a figure, or when it
                 // refers back to it ("the company", "der Konzern").
                 let hasFigure = !allAmounts.isEmpty || !allQuantities.isEmpty
-                let topic = topicActor.map { rules.entities[$0] }
+                let topic = (describesTheSubject ? antecedent(of: i) : topicActor).map { rules.entities[$0] }
                 guard let name = topic?.name ?? unknownTopic, i <= 3 || hasFigure || refersBack,
                       !((rule.companiesOnly || rule.requires.contains(.company)) && topic?.kind == .regulator) else {
                     miss(r, trigger, "no actor named (the article's company stands in only in the lead, with a figure, or when the sentence refers back to it)")
@@ -754,7 +797,8 @@ final class ArticleContext {
                 actors = [topic?.actor(roleBefore) ?? Actor(name: name, ticker: nil, role: roleBefore)]
                 confidence -= 0.15
                 borrowedActor = true
-                why("actor \(name) taken from the article's headline and lead (the sentence names none)")
+                why(topic == nil || topic?.name == topicActor.map({ rules.entities[$0].name }) ? "actor \(name) taken from the article's headline and lead (the sentence names none)"
+                    : "actor \(name): the sentence's subject refers back to the company the sentence before names")
             }
             // "SK Hynix will invest 103 trillion won … to strengthen its chip business, the group
             // said in a statement": the only company named invests, in nobody named, referred to

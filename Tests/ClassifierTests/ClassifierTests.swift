@@ -601,6 +601,27 @@ let classifier = Classifier(rules: shippedRules)
         #expect(de.map { $0.actors.map(\.name) } == [["TSMC"]])
     }
 
+    @Test func aDescribedSubjectIsTheCompanyTheSentenceBeforeNames() {
+        // A market report goes from company to company: "the server maker" is the one just named,
+        // not the story's Nvidia; a supplier's customer named to describe it is no actor.
+        let wrap = classifier.classify(title: "Nvidia tops $3 trillion as chip rally broadens", text: """
+            Nvidia rose 5% on Wednesday and passed $3 trillion in market value.
+            Hewlett Packard Enterprise jumped nearly 11%. The server maker late Tuesday reported fiscal second-quarter revenue of $7.2 billion, ahead of estimates.
+            """, language: "en")
+        #expect(wrap.filter { $0.type == .earningsGuidance }.map { $0.actors.map(\.name) } == [["HPE"]])
+        let german = classifier.classify(title: "Speicherchips: Nvidia treibt die Preise", text: """
+            Nvidia kauft fast alles HBM, das der Markt hergibt.
+            Am deutlichsten zeigt sich das bei SK Hynix. Der südkoreanische Konzern, Hauptlieferant von Nvidia, meldete am Mittwoch für das dritte Quartal einen operativen Gewinn von 11,38 Billionen Won.
+            """, language: "de")
+        #expect(german.filter { $0.type == .earningsGuidance }.map { $0.actors.map(\.name) } == [["SK Hynix"]])
+        // "The company" in a story about one company stays that company.
+        let story = classifier.classify(title: "Astera Labs prices IPO above range", text: """
+            Astera Labs raised $713 million in its IPO on Tuesday.
+            Its chips connect Nvidia GPUs in AI servers. The company's revenue rose 45% to $115.8 million in 2023.
+            """, language: "en")
+        #expect(!story.contains { $0.type == .earningsGuidance && $0.actors.contains { $0.name == "Nvidia" } })
+    }
+
     @Test func aSubjectTheRulesDoNotKnowIsTheCompanyTheArticleNames() {
         let uipath = """
             Rob Enslin has resigned as chief executive of UiPath, and co-founder Daniel Dines returns to the role.
@@ -654,6 +675,23 @@ let classifier = Classifier(rules: shippedRules)
             Zusätzlich stellen Wagniskapitalgeber 25,7 Millionen Euro an neuem Eigenkapital bereit.
             """, language: "de")
         #expect(!material.contains { $0.actors.contains { $0.name == "Graphen" } })
+        // Where a company is based describes it: "Luxembourg-based Gcore" is Gcore.
+        let based = classifier.classify(title: "", text: """
+            Luxembourg-based Gcore, a cloud provider that grew up serving online games, has raised $60 million in its first external funding round.
+            The round was led by Wargaming, Gcore said.
+            """, language: "en")
+        #expect(based.contains { $0.type == .fundingRound && $0.actors.first?.name == "Gcore" })
+        // A press release's boilerplate after "About Synaptics" ("Follow Synaptics on LinkedIn",
+        // "investor.relations@synaptics.com") does not unmake the name its news uses.
+        let release = classifier.classify(title: "Synaptics Names Rahul Patel President and Chief Executive Officer", text: """
+            SAN JOSE, Calif.--(BUSINESS WIRE)--Synaptics Incorporated today announced that its board has appointed Rahul Patel as chief executive.
+            Patel joins Synaptics from a larger rival.
+
+            About Synaptics Incorporated
+            Synaptics is leading the charge in AI at the Edge. Follow Synaptics on LinkedIn, or visit www.synaptics.com.
+            Investor Relations: investor.relations@synaptics.com
+            """, language: "en")
+        #expect(release.contains { $0.type == .leadershipChange && $0.actors.first?.name == "Synaptics" })
     }
 
     @Test func buyersWithLotsOfTheirOwnAreOnePurchaseEach() {
