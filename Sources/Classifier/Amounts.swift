@@ -492,9 +492,10 @@ struct AmountReader {
                     && tokens[j..<min(tokens.count, j + 7)].prefix { $0.folded != "," }.contains { Self.pastPeriods.contains($0.bare) })
             // What analysts expected is a yardstick, not the company's figure: "Analysten hatten im
             // Schnitt mit rund 83 Millionen Dollar gerechnet", "short of an LSEG SmartEstimate of
-            // 10.3 trillion won", "the $13.66 billion analysts were expecting".
+            // 10.3 trillion won", "the $13.66 billion analysts were expecting" (but not "… 3,75
+            // Milliarden US-Dollar, Analysten hatten mehr erwartet": a comma ends the figure's phrase).
             let estimate = context.contains { Self.namesAnEstimate($0.bare) }
-                || tokens[j..<min(tokens.count, j + 2)].contains { $0.bare.hasPrefix("analyst") }
+                || tokens[j..<min(tokens.count, j + 2)].prefix { $0.folded != "," }.contains { $0.bare.hasPrefix("analyst") }
             if !converts {
                 found.append(Found(value: Money(min: lo, max: hi, currency: code), start: tokens[first].start, end: tokens[j - 1].end,
                                    isValuation: valuation, isComparison: comparison || estimate, isUnitPrice: unitPrice, isProfit: profit))

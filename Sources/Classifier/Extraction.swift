@@ -674,7 +674,12 @@ final class ArticleContext {
             var spans = [Span(start: trigger.start, end: trigger.end, label: "trigger")]
             var confidence = rule.confidence
             var mentions: [(entity: Int, found: Found)] = []
-            for m in (rule.type == .exportControl ? (entityMentions + countryMentions).sorted { $0.found.start < $1.found.start } : entityMentions)
+            // A country glued to the next word after the trigger describes it ("Exportbeschränkungen …
+            // und Töne von US-Notenbankchef Powell"): goods go "nach China", never to a "China-Geschäft".
+            let destinations = countryMentions.filter { m in
+                m.found.start < trigger.start || range.lowerBound + m.found.end >= range.upperBound || body[range.lowerBound + m.found.end] != UInt8(ascii: "-")
+            }
+            for m in (rule.type == .exportControl ? (entityMentions + destinations).sorted { $0.found.start < $1.found.start } : entityMentions)
             where clause.contains(m.found.start) && !mentions.contains(where: { $0.entity == m.entity }) {
                 mentions.append(m)
             }
@@ -1086,6 +1091,9 @@ final class ArticleContext {
     /// A partnership is planned only by a plan told before its trigger ("plans to sign a
     /// partnership"); after it, a plan is what the partners agreed to do ("wollen … gemeinsam
     /// Chips entwickeln", `plansAfterTrigger` false).
+    /// Words that make a rumour cue after them history: "long-rumored", "much-rumoured".
+    static let longAwaited: [[UInt8]] = ["long-", "much-", "oft-"].map { Array($0.utf8) }
+
     func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool, results: Bool, plansAfterTrigger: Bool = true) -> (status: EventStatus, cue: Found?) {
         for s in [EventStatus.denied, .rumor, .reported, .planned] where !(s == .planned && results) {
             let cue = cues.first { c in
@@ -1093,6 +1101,8 @@ final class ArticleContext {
                 if s == .planned && !plansAfterTrigger && c.1.start > trigger.start { return false }
                 // "must obtain a licence — likely to be denied": what may be refused later denies no news.
                 if s == .denied && Self.endsWithBe(sentence[..<(sentence.startIndex + c.1.start)]) { return false }
+                // "OpenAI closed its long-rumored funding round": what was rumoured has now happened.
+                if s == .rumor && Self.longAwaited.contains(where: { sentence[..<(sentence.startIndex + c.1.start)].reversed().starts(with: $0.reversed()) }) { return false }
                 // "according to the company", "according to a stock exchange filing": its own word.
                 if s == .reported && classifier.phrases[c.1.phrase].text == "according to" && Self.citesItsOwnWord(sentence[(sentence.startIndex + c.1.end)...]) { return false }
                 let inClause = (s == .planned && !planAnywhere) || (s == .reported && results)

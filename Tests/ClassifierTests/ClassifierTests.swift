@@ -223,6 +223,9 @@ let classifier = Classifier(rules: shippedRules)
         ("GlobalWafers opened its $3.5 billion silicon wafer factory in Texas on Thursday.", "en", .fabInvestment, .confirmed),
         // Guidance is about the future by nature.
         ("Super Micro expects revenue of $40 billion next year.", "en", .earningsGuidance, .confirmed),
+        // What was long rumoured has now happened.
+        ("OpenAI closed its long-rumored funding round this week, raising $6.6 billion.", "en", .fundingRound, .confirmed),
+        ("OpenAI is in rumored talks to raise $6.6 billion.", "en", .fundingRound, .rumor),
     ])
     func statusAsJournalistsTellIt(_ text: String, _ language: String, _ type: EventType, _ status: EventStatus) {
         let event = classifier.classify(title: "", text: text, language: language).first { $0.type == type }
