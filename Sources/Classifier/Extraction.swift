@@ -876,7 +876,7 @@ final class ArticleContext {
             }
 
             let status = self.status(cues, trigger: trigger, sentence: body[range], planAnywhere: rule.type == .productLaunch,
-                                     results: rule.type == .earningsGuidance, plansAfterTrigger: rule.type != .partnership)
+                                     results: rule.type == .earningsGuidance, plansAfterTrigger: ![.partnership, .productLaunch].contains(rule.type))
             var eventStatus = status.status
             // "The Ascend 950PR would launch in the first quarter of 2026" in a 2025 article: a
             // year still to come makes the event a plan (not results: "fiscal 2026 revenue").
@@ -1090,7 +1090,8 @@ final class ArticleContext {
     /// nature: "sees $40 billion in revenue next year" is the company's forecast, not a plan.
     /// A partnership is planned only by a plan told before its trigger ("plans to sign a
     /// partnership"); after it, a plan is what the partners agreed to do ("wollen … gemeinsam
-    /// Chips entwickeln", `plansAfterTrigger` false).
+    /// Chips entwickeln", `plansAfterTrigger` false). So is a launch: a chip unveiled "die die
+    /// Hopper-Architektur ablösen soll" is launched, what it is to do later is its purpose.
     /// Words that make a rumour cue after them history: "long-rumored", "much-rumoured".
     static let longAwaited: [[UInt8]] = ["long-", "much-", "oft-"].map { Array($0.utf8) }
 
@@ -1098,7 +1099,7 @@ final class ArticleContext {
         for s in [EventStatus.denied, .rumor, .reported, .planned] where !(s == .planned && results) {
             let cue = cues.first { c in
                 guard c.0 == s else { return false }
-                if s == .planned && !plansAfterTrigger && c.1.start > trigger.start { return false }
+                if s == .planned && !plansAfterTrigger && c.1.start >= trigger.end { return false }
                 // "must obtain a licence — likely to be denied": what may be refused later denies no news.
                 if s == .denied && Self.endsWithBe(sentence[..<(sentence.startIndex + c.1.start)]) { return false }
                 // "OpenAI closed its long-rumored funding round": what was rumoured has now happened.

@@ -284,8 +284,8 @@ public struct RuleSet: Sendable {
         guard id == fileName else { throw r.error(f["id"], "id '\(id)' must match the file name '\(fileName)'") }
         func expanded(_ key: String) throws -> [String: [String]] {
             var out: [String: [String]] = [:]
-            for (lang, patterns) in try r.perLanguage(f[key], key) {
-                out[lang] = try patterns.flatMap { try expandGroups($0, language: lang, in: f[key]) }
+            for (lang, patterns) in try r.perLanguageEntries(f[key], key) {
+                out[lang] = try patterns.flatMap { try expandGroups($0.text, language: lang, in: $0.node) }
             }
             return out
         }

@@ -94,12 +94,17 @@ struct YAMLReader {
 
     /// `{en: [...], de: [...]}`: patterns per language.
     func perLanguage(_ node: Node?, _ what: String) throws -> [String: [String]] {
+        try perLanguageEntries(node, what).mapValues { $0.map(\.text) }
+    }
+
+    /// Like `perLanguage`, with each entry's node, so that an error about one entry names its line.
+    func perLanguageEntries(_ node: Node?, _ what: String) throws -> [String: [(text: String, node: Node)]] {
         guard let node else { return [:] }
         guard let mapping = node.mapping else { throw error(node, "\(what) must map language codes to lists") }
-        var out: [String: [String]] = [:]
+        var out: [String: [(text: String, node: Node)]] = [:]
         for (key, value) in mapping {
             guard let lang = key.string, lang.count == 2 || lang == "any" else { throw error(key, "\(what): '\(key.string ?? "?")' is not a language code") }
-            out[lang] = try strings(value, "\(what).\(lang)")
+            out[lang] = try list(value, "\(what).\(lang)").map { (try string($0, "an entry of \(what).\(lang)"), $0) }
         }
         return out
     }
