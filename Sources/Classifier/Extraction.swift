@@ -44,7 +44,7 @@ final class ArticleContext {
         quotations = TextSegmenter.quotations(body)
         var counts: [Int: (count: Int, first: Int)] = [:]
         for (i, hits) in perSentence.prefix(4).enumerated() {
-            for m in Self.companyMentions(hits, in: classifier) { counts[m.entity, default: (0, i * 100_000 + m.start)].count += 1 }
+            for m in Self.companyMentions(hits, in: classifier, chipMakers: false) { counts[m.entity, default: (0, i * 100_000 + m.start)].count += 1 }
         }
         topicActor = counts.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.value.first > b.value.first }?.key
         // Only needed when a topic-only rule may fire beyond the lead.
@@ -193,11 +193,13 @@ final class ArticleContext {
     /// The companies a sentence's hits name, each mention in order with its folded start. A past
     /// employer ("AT&S holt Ex-Jenoptik-Chef Michael Mertin an die Spitze") or customers named to
     /// describe another company (right after a `former` or `customers` word, as the sentence's
-    /// actors go) are left out.
-    static func companyMentions(_ hits: [Classifier.Hit], in c: Classifier) -> [(entity: Int, start: Int)] {
+    /// actors go) are left out; without `chipMakers`, so is a maker named for whose chips they
+    /// are ("Nvidia H100 GPUs"), which says nothing of what the story is about.
+    static func companyMentions(_ hits: [Classifier.Hit], in c: Classifier, chipMakers: Bool = true) -> [(entity: Int, start: Int)] {
         let pastEnds = hits.filter { completes($0, in: c) { if case .notAnActor = $0 { true } else { false } } }.map(\.end)
+        let productStarts = chipMakers ? [] : hits.filter { completes($0, in: c) { if case .product = $0 { true } else { false } } }.map(\.start)
         var mentions: [(entity: Int, start: Int, end: Int)] = []
-        for h in hits where !pastEnds.contains(where: { $0 <= h.start && h.start - $0 <= 2 }) {
+        for h in hits where !pastEnds.contains(where: { $0 <= h.start && h.start - $0 <= 2 }) && !productStarts.contains(where: { $0 > h.end && $0 <= h.end + 4 }) {
             for k in Int(c.leadStart[h.pattern])..<Int(c.leadStart[h.pattern + 1]) {
                 if case .entity(let e) = c.phraseKind[Int(c.leadPhrases[k])], c.rules.entities[e].kind.canBeActor { mentions.append((e, h.start, h.end)) }
             }

@@ -620,6 +620,13 @@ let classifier = Classifier(rules: shippedRules)
             Am deutlichsten zeigt sich das bei SK Hynix. Der südkoreanische Konzern, Hauptlieferant von Nvidia, meldete am Mittwoch für das dritte Quartal einen operativen Gewinn von 11,38 Billionen Won.
             """, language: "de")
         #expect(german.filter { $0.type == .earningsGuidance }.map { $0.actors.map(\.name) } == [["SK Hynix"]])
+        // A maker named only for whose chips they are ("Nvidia H100 GPUs") is not what the story is about.
+        let chips = classifier.classify(title: "Nvidia H100 GPUs power a new cloud in Texas", text: """
+            CoreWeave opened a data center in Texas on Monday.
+            Nvidia H100 chips remain scarce, analysts said.
+            The company said it had bought 10,000 Nvidia H100 GPUs.
+            """, language: "en")
+        #expect(chips.filter { $0.type == .gpuPurchase }.map { $0.actors.first?.name } == ["CoreWeave"])
         // "The company" in a story about one company stays that company.
         let story = classifier.classify(title: "Astera Labs prices IPO above range", text: """
             Astera Labs raised $713 million in its IPO on Tuesday.
