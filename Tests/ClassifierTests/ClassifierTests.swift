@@ -226,6 +226,8 @@ let classifier = Classifier(rules: shippedRules)
         // A chip unveiled is launched, whatever it is to do later; one to be unveiled is planned.
         ("Nvidia stellte in der Nacht die neue Chip-Generation Blackwell vor, die die Hopper-Architektur ablösen soll.", "de", .productLaunch, .confirmed),
         ("Nvidia will im Herbst die neue Chip-Generation Blackwell vorstellen.", "de", .productLaunch, .planned),
+        // "künftig" (from now on) tells what a rule requires, not a plan.
+        ("Die US-Regierung verlangt künftig eine Lizenz für die Ausfuhr des H20-Chips nach China.", "de", .exportControl, .confirmed),
         // What was long rumoured has now happened.
         ("OpenAI closed its long-rumored funding round this week, raising $6.6 billion.", "en", .fundingRound, .confirmed),
         ("OpenAI is in rumored talks to raise $6.6 billion.", "en", .fundingRound, .rumor),
