@@ -291,7 +291,8 @@ struct AmountReader {
     /// "a $500 billion valuation".
     static let valuationAfter = ["valuation", "bewertung", "market"]
     static let upTo: [[String]] = [["up", "to"], ["bis", "zu"], ["as", "much", "as"], ["hochstens"], ["maximal"], ["no", "more", "than"]]
-    static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["at", "least"], ["mindestens"], ["upwards", "of"]]
+    static let atLeast: [[String]] = [["more", "than"], ["over"], ["mehr", "als"], ["at", "least"], ["mindestens"], ["upwards", "of"],
+                                      ["in", "excess", "of"], ["north", "of"], ["exceed"], ["exceeding"]]
     /// Words before a figure that make it what a company is worth. German "im Wert von" and
     /// English "a value of" name what a deal is worth, so "wert" and "value" are not here.
     static let valuationWords: Set<String> = ["valuation", "valued", "valuing", "values", "bewertung", "bewertet", "borsenwert", "marktwert",
@@ -537,8 +538,10 @@ struct AmountReader {
         var m = k + 1
         var factor = 1.0
         if let f = scale(m < tokens.count ? tokens[m] : nil, scales) { factor = f; m += 1 }
-        // A currency of its own, or a percentage, is not this case.
-        if m < tokens.count, wordCurrency(tokens, at: m, scaled: factor != 1) != nil || Self.percent.contains(tokens[m].bare) { return nil }
+        // A currency of its own, or a margin in percent or basis points ("plus or minus 2%", "plus
+        // oder minus 350 Basispunkte": the corpora's labels keep the point), is not this case.
+        if m < tokens.count, wordCurrency(tokens, at: m, scaled: factor != 1) != nil || Self.percent.contains(tokens[m].bare)
+            || ["basispunkte", "basis", "bp", "bps"].contains(tokens[m].bare) { return nil }
         return (v * factor, m)
     }
 

@@ -167,6 +167,10 @@ let classifier = Classifier(rules: shippedRules)
         #expect(amount("Der Konzern erwartet einen Umsatz zwischen 30 Milliarden und 35 Milliarden Euro.", "de") == Money(min: 3e10, max: 3.5e10, currency: "EUR"))
         // A margin in per cent is no amount range.
         #expect(amount("Revenue of $9.6 billion, plus or minus 2%.", "en") == Money(min: 9.6e9, max: 9.6e9, currency: "USD"))
+        #expect(amount("Für das vierte Quartal peilt ST einen Umsatz von 4,30 Mrd. Dollar an, plus oder minus 350 Basispunkte.", "de") == Money(min: 4.3e9, max: 4.3e9, currency: "USD"))
+        // "in excess of", "exceed" open the range upwards.
+        #expect(amount("Broadcom expects AI revenue in excess of $10 billion for fiscal 2024.", "en") == Money(min: 1e10, max: nil, currency: "USD"))
+        #expect(amount("Samsung is considering a line in Yokohama, with an investment expected to exceed 30 billion yen.", "en") == Money(min: 3e10, max: nil, currency: "JPY"))
         let found = classifier.amounts.amounts(in: "Commerce finalized up to $7.86 billion, about $640 million less than the $8.5bn agreed in March.", language: "en")
         #expect(found.map(\.isComparison) == [false, true, true])
         // "mehr als 5 Milliarden Dollar" is an amount of at least $5 billion, not a comparison.
