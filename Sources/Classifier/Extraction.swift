@@ -275,6 +275,8 @@ final class ArticleContext {
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
         "Januar", "Februar", "März", "Mai", "Juni", "Juli", "Oktober", "Dezember", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag",
+        // "der wertvollste Technologiekonzern Europas": a place in the genitive after a descriptor.
+        "Europas", "Deutschlands", "Asiens", "Amerikas", "Chinas", "Japans", "Koreas", "Südkoreas", "Taiwans", "Frankreichs", "Österreichs", "Indiens",
     ]
 
     /// The capitalised name (up to three words) right after a descriptor ("startup Black Forest
