@@ -879,7 +879,7 @@ final class ArticleContext {
                 continue
             }
 
-            let status = self.status(cues, trigger: trigger, sentence: body[range], planAnywhere: rule.type == .productLaunch,
+            let status = self.status(cues, trigger: trigger, sentence: body[range],
                                      results: rule.type == .earningsGuidance, plansAfterTrigger: ![.partnership, .productLaunch].contains(rule.type))
             var eventStatus = status.status
             // "The Ascend 950PR would launch in the first quarter of 2026" in a 2025 article: a
@@ -1080,12 +1080,13 @@ final class ArticleContext {
         return years
     }
 
+    /// Words that make a rumour cue after them history: "long-rumored", "much-rumoured".
+    static let longAwaited: [[UInt8]] = ["long-", "much-", "oft-"].map { Array($0.utf8) }
+
     /// The strongest cue decides: denial > rumour > hedge (reported) > plan.
     /// A plan cue in a later clause than the trigger belongs to something else ("Intel und AWS
     /// haben eine Vereinbarung geschlossen, nach der Intel einen KI-Chip herstellen soll");
-    /// hedges and denials speak for the whole sentence ("…, according to the report"). For
-    /// launches a later clause usually dates the product ("kündigte die MI350 an, die 2025
-    /// erscheinen soll"), so there a plan anywhere counts (`planAnywhere`). Results are the
+    /// hedges and denials speak for the whole sentence ("…, according to the report"). Results are the
     /// company's own figures: a hedge in a later clause cites the estimates they are compared
     /// with ("expects revenue of $37.5 billion, …, compared with analysts' average estimate of
     /// $37.08 billion, according to LSEG data"), so there a hedge in a later clause that follows a
@@ -1096,10 +1097,7 @@ final class ArticleContext {
     /// partnership"); after it, a plan is what the partners agreed to do ("wollen … gemeinsam
     /// Chips entwickeln", `plansAfterTrigger` false). So is a launch: a chip unveiled "die die
     /// Hopper-Architektur ablösen soll" is launched, what it is to do later is its purpose.
-    /// Words that make a rumour cue after them history: "long-rumored", "much-rumoured".
-    static let longAwaited: [[UInt8]] = ["long-", "much-", "oft-"].map { Array($0.utf8) }
-
-    func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, planAnywhere: Bool, results: Bool, plansAfterTrigger: Bool = true) -> (status: EventStatus, cue: Found?) {
+    func status(_ cues: [(EventStatus, Found)], trigger: Found, sentence: ArraySlice<UInt8>, results: Bool, plansAfterTrigger: Bool = true) -> (status: EventStatus, cue: Found?) {
         for s in [EventStatus.denied, .rumor, .reported, .planned] where !(s == .planned && results) {
             let cue = cues.first { c in
                 guard c.0 == s else { return false }
@@ -1110,7 +1108,7 @@ final class ArticleContext {
                 if s == .rumor && Self.longAwaited.contains(where: { sentence[..<(sentence.startIndex + c.1.start)].reversed().starts(with: $0.reversed()) }) { return false }
                 // "according to the company", "according to a stock exchange filing": its own word.
                 if s == .reported && classifier.phrases[c.1.phrase].text == "according to" && Self.citesItsOwnWord(sentence[(sentence.startIndex + c.1.end)...]) { return false }
-                let inClause = (s == .planned && !planAnywhere) || (s == .reported && results)
+                let inClause = s == .planned || (s == .reported && results)
                 guard inClause, c.1.start > trigger.end else { return true }
                 let between = sentence[(sentence.startIndex + trigger.end)..<(sentence.startIndex + c.1.start)]
                 if s == .reported && !Self.namesAYardstick(between) { return true }
