@@ -300,6 +300,7 @@ struct AmountReader {
     static let marketWorth: Set<String> = ["value", "valuation", "cap", "capitalization", "capitalisation", "worth"]
     static let raiseVerbs: [[String]] = [["raise"], ["raising"], ["raised"], ["raises"], ["einsammeln"], ["einzusammeln"]]
     static let percent: Set<String> = ["%", "percent", "per", "prozent"]
+    static let basisPoints: Set<String> = ["basispunkte", "basis", "bp", "bps"]
     /// "at $23.28 per share", "je Aktie", "pro Stück".
     static let perUnit: Set<String> = ["per", "a", "je", "pro"]
     /// "vom Typ GB300", "of the type MI450": the product a generic chip count is.
@@ -541,7 +542,7 @@ struct AmountReader {
         // A currency of its own, or a margin in percent or basis points ("plus or minus 2%", "plus
         // oder minus 350 Basispunkte": the corpora's labels keep the point), is not this case.
         if m < tokens.count, wordCurrency(tokens, at: m, scaled: factor != 1) != nil || Self.percent.contains(tokens[m].bare)
-            || ["basispunkte", "basis", "bp", "bps"].contains(tokens[m].bare) { return nil }
+            || Self.basisPoints.contains(tokens[m].bare) { return nil }
         return (v * factor, m)
     }
 

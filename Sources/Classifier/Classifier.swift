@@ -272,8 +272,8 @@ public struct Classifier: Sendable {
         let languageOK = self.languageOK(lang)
         var hits = scan(folded, bodyBytes, languageOK: languageOK)
         guard hits.contains(where: { isTriggerPart[$0.pattern] }) else { return ([], []) }
-        let newsEnd: Int
-        (hits, newsEnd) = withoutBoilerplate(hits, folded, bodyBytes)
+        let boilerplate: [Range<Int>]
+        (hits, boilerplate) = withoutBoilerplate(hits, folded, bodyBytes)
 
         let sentences = TextSegmenter.sentences(bodyBytes)
         // Sentence index of each hit, via the folded → original offset map.
@@ -288,7 +288,7 @@ public struct Classifier: Sendable {
             if !sentences.isEmpty, sentences[lo].contains(o) { perSentence[lo].append(h) }
         }
         let context = ArticleContext(classifier: self, sentences: sentences, perSentence: perSentence, folded: folded, body: bodyBytes,
-                                     languageOK: languageOK, historyBefore: published.map { Self.year(of: $0) - 1 }, newsEnd: newsEnd, explain: explain)
+                                     languageOK: languageOK, historyBefore: published.map { Self.year(of: $0) - 1 }, boilerplate: boilerplate, explain: explain)
         var events: [(event: Event, sentence: Int)] = []
         for (i, range) in sentences.enumerated() where perSentence[i].contains(where: { isTriggerPart[$0.pattern] }) {
             events += context.events(in: i, range: range, language: lang).map { ($0, i) }
@@ -433,8 +433,8 @@ public struct Classifier: Sendable {
 
     /// Drops the hits on boilerplate lines: a line that starts with a boilerplate prefix
     /// ("Related reading: …"), and every line from a cut marker on ("Disclaimer: …").
-    /// `newsEnd`: where the first such cut starts (the article's own text ends there).
-    func withoutBoilerplate(_ hits: [Hit], _ folded: FoldedText, _ body: [UInt8]) -> (hits: [Hit], newsEnd: Int) {
+    /// Also returns the byte ranges dropped.
+    func withoutBoilerplate(_ hits: [Hit], _ folded: FoldedText, _ body: [UInt8]) -> (hits: [Hit], dropped: [Range<Int>]) {
         var dropped: [Range<Int>] = []
         for h in hits {
             let phrase = Int(boilerplatePhrase[h.pattern])
@@ -477,12 +477,11 @@ public struct Classifier: Sendable {
             if last > lineStart { nonEmptyLines += 1 }
             lineStart = end + 1
         }
-        let newsEnd = dropped.lazy.filter { $0.upperBound == body.count }.map(\.lowerBound).min() ?? body.count
-        guard !dropped.isEmpty else { return (hits, newsEnd) }
+        guard !dropped.isEmpty else { return (hits, dropped) }
         return (hits.filter { h in
             let o = Int(folded.origin[h.start])
             return !dropped.contains { $0.contains(o) }
-        }, newsEnd)
+        }, dropped)
     }
 
     static let germanWords: Set<String> = [

@@ -23,18 +23,19 @@ final class ArticleContext {
 
     /// Years before this one mark a sentence as history (nil: the article's date is unknown).
     let historyBefore: Int?
-    /// Where the article's own text ends: a cut marker ("About Synaptics", "Disclaimer:") or the body's end.
-    let newsEnd: Int
+    /// Byte ranges that are not the article's news: related links, captions, tags, a press
+    /// release's "About Synaptics" section and what follows a cut marker ("Disclaimer:").
+    let boilerplate: [Range<Int>]
     /// Quoted speech (byte ranges of the body): a trigger inside it reports nothing.
     let quotations: [Range<Int>]
     /// With `explain`: triggers that fired but told no event, and why.
     private(set) var misses: [Classifier.Miss] = []
 
     init(classifier: Classifier, sentences: [Range<Int>], perSentence: [[Classifier.Hit]], folded: FoldedText, body: [UInt8],
-         languageOK: [Bool], historyBefore: Int?, newsEnd: Int, explain: Bool) {
+         languageOK: [Bool], historyBefore: Int?, boilerplate: [Range<Int>], explain: Bool) {
         self.classifier = classifier
         self.historyBefore = historyBefore
-        self.newsEnd = newsEnd
+        self.boilerplate = boilerplate
         self.explain = explain
         self.languageOK = languageOK
         self.sentences = sentences
@@ -424,8 +425,10 @@ final class ArticleContext {
         let titleEnd = sentences.first?.upperBound ?? 0
         var inRunningText = 0
         var p = 0
-        while let at = Self.wordOccurrence(of: needle, in: body, from: p), at < newsEnd {
+        while let at = Self.wordOccurrence(of: needle, in: body, from: p) {
             p = at + needle.count
+            // Only the news counts ("Follow Synaptics on LinkedIn" is no use of a name).
+            if boilerplate.contains(where: { $0.contains(at) }) { continue }
             // The word before: its bytes, back to a space.
             var e = at
             while e > 0 && body[e - 1] == 0x20 { e -= 1 }
@@ -447,10 +450,11 @@ final class ArticleContext {
             inRunningText += 1
         }
         // A word written in lower case too is a word, not a name; but not in an address
-        // ("investor.relations@synaptics.com", "www.edgecortix.com").
+        // ("investor.relations@synaptics.com", "www.edgecortix.com") or outside the news.
         var q = 0
-        while lower != needle, let at = Self.wordOccurrence(of: lower, in: body, from: q), at < newsEnd {
+        while lower != needle, let at = Self.wordOccurrence(of: lower, in: body, from: q) {
             q = at + lower.count
+            if boilerplate.contains(where: { $0.contains(at) }) { continue }
             let inAddress = (at > 0 && "@./".utf8.contains(body[at - 1])) || (q + 1 < body.count && body[q] == 0x2E && FoldedText.isWordByte(body[q + 1]))
             if !inAddress { return 0 }
         }
@@ -678,12 +682,15 @@ final class ArticleContext {
             var spans = [Span(start: trigger.start, end: trigger.end, label: "trigger")]
             var confidence = rule.confidence
             var mentions: [(entity: Int, found: Found)] = []
-            // A country glued to the next word after the trigger describes it ("Exportbeschränkungen …
-            // und Töne von US-Notenbankchef Powell"): goods go "nach China", never to a "China-Geschäft".
-            let destinations = countryMentions.filter { m in
-                m.found.start < trigger.start || range.lowerBound + m.found.end >= range.upperBound || body[range.lowerBound + m.found.end] != UInt8(ascii: "-")
+            // In export controls countries act too; but a country glued to the next word after the
+            // trigger describes it ("Exportbeschränkungen … und Töne von US-Notenbankchef Powell"):
+            // goods go "nach China", never to a "China-Geschäft".
+            func describesNextWord(_ m: Found) -> Bool {
+                m.start > trigger.start && range.lowerBound + m.end < range.upperBound && body[range.lowerBound + m.end] == UInt8(ascii: "-")
             }
-            for m in (rule.type == .exportControl ? (entityMentions + destinations).sorted { $0.found.start < $1.found.start } : entityMentions)
+            for m in (rule.type == .exportControl
+                      ? (entityMentions + countryMentions.filter { !describesNextWord($0.found) }).sorted { $0.found.start < $1.found.start }
+                      : entityMentions)
             where clause.contains(m.found.start) && !mentions.contains(where: { $0.entity == m.entity }) {
                 mentions.append(m)
             }
@@ -797,7 +804,8 @@ final class ArticleContext {
                 // story: in the headline and lead, when the sentence carries a figure, or when it
                 // refers back to it ("the company", "der Konzern").
                 let hasFigure = !allAmounts.isEmpty || !allQuantities.isEmpty
-                let topic = (describesTheSubject ? antecedent(of: i) : topicActor).map { rules.entities[$0] }
+                let subject = describesTheSubject ? antecedent(of: i) : topicActor
+                let topic = subject.map { rules.entities[$0] }
                 guard let name = topic?.name ?? unknownTopic, i <= 3 || hasFigure || refersBack,
                       !((rule.companiesOnly || rule.requires.contains(.company)) && topic?.kind == .regulator) else {
                     miss(r, trigger, "no actor named (the article's company stands in only in the lead, with a figure, or when the sentence refers back to it)")
@@ -806,7 +814,7 @@ final class ArticleContext {
                 actors = [topic?.actor(roleBefore) ?? Actor(name: name, ticker: nil, role: roleBefore)]
                 confidence -= 0.15
                 borrowedActor = true
-                why(topic == nil || topic?.name == topicActor.map({ rules.entities[$0].name }) ? "actor \(name) taken from the article's headline and lead (the sentence names none)"
+                why(subject == topicActor ? "actor \(name) taken from the article's headline and lead (the sentence names none)"
                     : "actor \(name): the sentence's subject refers back to the company the sentence before names")
             }
             // "SK Hynix will invest 103 trillion won … to strengthen its chip business, the group

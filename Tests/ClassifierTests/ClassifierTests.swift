@@ -711,6 +711,16 @@ let classifier = Classifier(rules: shippedRules)
             Investor Relations: investor.relations@synaptics.com
             """, language: "en")
         #expect(release.contains { $0.type == .leadershipChange && $0.actors.first?.name == "Synaptics" })
+        // Nor does a tag line make a word a name ("Topics: AI, agents, Europe").
+        let tagged = classifier.classify(title: "Paris-based H emerges from stealth with a $220M seed round", text: """
+            Europe has a new contender for the AI crown and an eye-popping seed round to go with it.
+            H raised $220 million, the company said.
+
+            TechCrunch Early Stage: Join us in Boston in April
+            Topics: AI, agents, Europe, Fundraising, H, Startups
+
+            """, language: "en")
+        #expect(tagged.filter { $0.type == .fundingRound }.map { $0.actors.map(\.name) } == [["H"]])
     }
 
     @Test func buyersWithLotsOfTheirOwnAreOnePurchaseEach() {
