@@ -8,6 +8,9 @@ import TrackerModel
 /// trigger fired get the costlier work (amounts, quantities, actors, status).
 public struct Classifier: Sendable {
     public let rules: RuleSet
+    /// The learned second opinion (`Rules/model/`): events it rates below its threshold are
+    /// dropped. Nil classifies by the rules alone, as `rules test` and `tracker train` do.
+    public var evidenceModel: EvidenceModel?
 
     /// What a pattern stands for.
     enum PhraseKind: Sendable {
@@ -102,6 +105,7 @@ public struct Classifier: Sendable {
 
     public init(rules: RuleSet) {
         self.rules = rules
+        evidenceModel = rules.evidenceModel
         opinionHeadlines = rules.lexicon.opinionHeadlines.map { $0.lowercased() }
         opinionHeadlineLength = opinionHeadlines.map(\.count).max() ?? 0
         var phrases: [Phrase] = []
@@ -302,7 +306,21 @@ public struct Classifier: Sendable {
             events[k].event.amount = price.amount
             if explain { events[k].event.reasons.append("amount \(Self.describe(price.amount)) from the sentence that tells the price: \(price.why)") }
         }
-        return (Self.merge(events), context.misses)
+        var misses = context.misses
+        var merged = Self.merge(events)
+        if let model = evidenceModel {
+            merged = merged.filter { e in
+                let keep = model.probability(of: e) >= model.threshold
+                if explain && !keep {
+                    let bytes = Array(e.evidence.utf8)
+                    let trigger = e.spans.first { $0.label == "trigger" }.map { String(decoding: bytes[max(0, $0.start)..<min(bytes.count, max(0, $0.end))], as: UTF8.self) }
+                    misses.append(Miss(sentence: e.evidence, rule: e.type.rawValue, trigger: trigger ?? "", reason: model.explanation(of: e)))
+                }
+                return keep
+            }
+            if explain { for k in merged.indices { merged[k].reasons.append(model.explanation(of: merged[k])) } }
+        }
+        return (merged, misses)
     }
 
     /// How many sentences after its event a price may be told ("Nvidia übernimmt Run:ai" … "Den

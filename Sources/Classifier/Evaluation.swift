@@ -67,25 +67,43 @@ public struct Evaluation: Codable, Sendable {
 
     /// `minConfidence` scores only the events an alert threshold would let through.
     public static func run(classifier: Classifier, articlesDirectory: URL, labelsFile: URL, minConfidence: Double = 0) throws -> Evaluation {
-        let labels = try loadLabels(labelsFile)
         let resolve = EntityResolver(rules: classifier.rules)
         var result = Evaluation()
-        for (name, gold) in labels.sorted(by: { $0.key < $1.key }) {
-            let path = articlesDirectory.appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path.path) else {
-                throw RuleError(file: labelsFile.path, line: 0, reason: "labelled article \(name) not found in \(articlesDirectory.path)")
-            }
-            let article = CorpusArticle(String(decoding: data, as: UTF8.self))
-            let predicted = classifier.classify(title: article.title, text: article.body, language: article.language, published: article.published)
-                .filter { $0.confidence >= minConfidence }
-            result.articles += 1
-            result.score(name, gold: gold, predicted: predicted, resolve: resolve)
+        for article in try predictions(classifier: classifier, articlesDirectory: articlesDirectory, labelsFile: labelsFile) {
+            result.score(article.name, gold: article.gold, predicted: article.predicted.filter { $0.confidence >= minConfidence }, resolve: resolve)
         }
         for t in EventType.allCases where result.perType[t.rawValue] == nil { result.perType[t.rawValue] = Counts() }
         return result
     }
 
-    mutating func score(_ name: String, gold: [Gold], predicted: [Event], resolve: EntityResolver) {
+    /// One labelled article: what annotators marked and what the classifier found.
+    struct Prediction {
+        var name: String
+        var gold: [Gold]
+        var predicted: [Event]
+    }
+
+    /// Classifies every labelled article of a corpus, in file-name order.
+    static func predictions(classifier: Classifier, articlesDirectory: URL, labelsFile: URL) throws -> [Prediction] {
+        let labels = try loadLabels(labelsFile)
+        return try labels.sorted(by: { $0.key < $1.key }).map { name, gold in
+            let path = articlesDirectory.appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path.path) else {
+                throw RuleError(file: labelsFile.path, line: 0, reason: "labelled article \(name) not found in \(articlesDirectory.path)")
+            }
+            let article = CorpusArticle(String(decoding: data, as: UTF8.self))
+            return Prediction(name: name, gold: gold, predicted: classifier.classify(title: article.title, text: article.body, language: article.language, published: article.published))
+        }
+    }
+
+    /// What became of a predicted event when scored.
+    enum Outcome { case truePositive, falsePositive, duplicate, matchesBackground }
+
+    /// Scores one article; returns the outcome of each predicted event.
+    @discardableResult
+    mutating func score(_ name: String, gold: [Gold], predicted: [Event], resolve: EntityResolver) -> [Outcome] {
+        var outcomes = [Outcome](repeating: .matchesBackground, count: predicted.count)
+        articles += 1
         let goldActors = gold.map { Set($0.actors.map(resolve.key)) }
         let predActors = predicted.map { Set($0.actors.map { resolve.key($0.name) }) }
         func overlap(_ g: Int, _ p: Int) -> Double? {
@@ -120,6 +138,7 @@ public struct Evaluation: Codable, Sendable {
             }
         }
         for (g, p) in pairs {
+            outcomes[p] = .truePositive
             let type = gold[g].type.rawValue
             perType[type, default: Counts()].truePositives += 1
             micro.truePositives += 1
@@ -150,11 +169,16 @@ public struct Evaluation: Codable, Sendable {
         for p in predicted.indices where !predTaken.contains(p) {
             // A duplicate of a matched prediction (same type, a shared actor) is neutral.
             let duplicate = matchedPreds.contains { m in predicted[m].type == predicted[p].type && !predActors[m].isDisjoint(with: predActors[p]) }
-            if duplicate { continue }
+            if duplicate {
+                outcomes[p] = .duplicate
+                continue
+            }
+            outcomes[p] = .falsePositive
             perType[predicted[p].type.rawValue, default: Counts()].falsePositives += 1
             micro.falsePositives += 1
             errors.append(Miss(article: name, kind: "false positive", type: predicted[p].type.rawValue, actors: predicted[p].actors.map(\.name), evidence: predicted[p].evidence))
         }
+        return outcomes
     }
 
     static func loadLabels(_ url: URL) throws -> [String: [Gold]] {

@@ -159,10 +159,14 @@ public struct RuleSet: Sendable {
     public var version = ""
     /// Event rule files left out by a lenient load, with why.
     public var skipped: [RuleError] = []
+    /// `model/evidence.tsv`, the learned second opinion on events (see `EvidenceModel`); none
+    /// when the folder has no model.
+    public var evidenceModel: EvidenceModel?
 
     /// Loads and validates every rule file. With `skippingBrokenEventRules` (what `poll` and
-    /// `ingest` use), a broken `events/*.yaml` is left out and reported in `skipped`, so that one
-    /// bad rule never stops the others; `rules lint` and `rules test` load strictly.
+    /// `ingest` use), a broken `events/*.yaml` or evidence model is left out and reported in
+    /// `skipped`, so that one bad file never stops the others; `rules lint` and `rules test`
+    /// load strictly.
     public static func load(from directory: URL, skippingBrokenEventRules: Bool = false) throws -> RuleSet {
         var set = RuleSet()
         let fm = FileManager.default
@@ -190,6 +194,15 @@ public struct RuleSet: Sendable {
                 } catch let e as RuleError where skippingBrokenEventRules {
                     set.skipped.append(e)
                 }
+            }
+        }
+        let model = directory.appendingPathComponent("model").appendingPathComponent(EvidenceModel.fileName)
+        if let data = fm.contents(atPath: model.path) {
+            for b in data { hash.add(b) }
+            do {
+                set.evidenceModel = try EvidenceModel.parse(String(decoding: data, as: UTF8.self), file: "Rules/model/" + EvidenceModel.fileName)
+            } catch let e as RuleError where skippingBrokenEventRules {
+                set.skipped.append(e)   // the rules alone still classify
             }
         }
         set.version = hash.hex

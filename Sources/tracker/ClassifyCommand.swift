@@ -115,11 +115,18 @@ extension Tracker {
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
         @Flag(help: "List every false positive and false negative with its evidence sentence.") var showErrors = false
         @Option(help: "Score only events with at least this confidence (0–1), as an alert threshold would.") var minConfidence: Double = 0
+        @Flag(help: "Classify with the rules alone, without the evidence model (Rules/model/).") var rulesOnly = false
 
         func run() throws {
             let result: Evaluation
+            var classifier = try global.loadClassifier()
+            if rulesOnly { classifier.evidenceModel = nil }
+            let corpus = URL(fileURLWithPath: labels).deletingLastPathComponent().lastPathComponent
+            if let model = classifier.evidenceModel, model.trainedOn.contains(corpus) {
+                Terminal.warn("note: the evidence model was trained on corpus '\(corpus)', so these figures are in-sample; `tracker train --folds 5` measures it held out, --rules-only scores the rules alone")
+            }
             do {
-                result = try Evaluation.run(classifier: try global.loadClassifier(), articlesDirectory: URL(fileURLWithPath: articles),
+                result = try Evaluation.run(classifier: classifier, articlesDirectory: URL(fileURLWithPath: articles),
                                             labelsFile: URL(fileURLWithPath: labels), minConfidence: minConfidence)
             } catch let e as RuleError { throw TrackerError("\(e)") }
             if format == .json {
@@ -141,6 +148,45 @@ extension Tracker {
             if showErrors {
                 for e in result.errors { print("\n\(e.kind.uppercased()) \(e.article) \(e.type) [\(e.actors.joined(separator: ", "))]\n  \(e.evidence)") }
             }
+        }
+    }
+}
+
+extension Tracker {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fit the evidence model (Rules/model/evidence.tsv) to labelled corpora, and measure it held out.",
+            discussion: "Classifies every labelled article with the rules alone, then learns which of the events found annotators confirmed. Retrain after changing rules or corpora; the model file is part of the rule set's version.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("corpora"), help: "A corpus folder (articles/ and labels.yaml), or a folder of them; repeatable.") var corpora: [String]
+        @Option(help: "Events rated below this probability are dropped.") var threshold: Double = 0.5
+        @Option(help: "Also score the model held out: corpora split into this many folds, each scored by a model trained on the others (0: skip).") var folds = 5
+        @Option(help: "Where to write the model (default: <rules>/model/evidence.tsv).") var out: String?
+
+        func run() throws {
+            guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+            let data: Training.Data
+            let rules: RuleSet
+            do {
+                rules = try RuleSet.load(from: URL(fileURLWithPath: global.rulesPath))
+                let found = try Training.corpora(in: corpora.map { URL(fileURLWithPath: $0) })
+                data = try Training.classify(found, rules: rules)
+                print("\(found.count) corpora, \(data.count) labelled articles classified with the rules alone")
+            } catch let e as RuleError { throw TrackerError("\(e)") }
+            if folds > 1 {
+                let (alone, model) = Training.crossValidate(data, folds: folds, threshold: threshold)
+                func line(_ name: String, _ c: Evaluation.Counts) -> String {
+                    String(format: "  %@ tp %d fp %d fn %d  precision %.3f recall %.3f F1 %.3f", name, c.truePositives, c.falsePositives, c.falseNegatives, c.precision, c.recall, c.f1)
+                }
+                print("held out, \(folds) folds of corpora:\n" + line("rules alone:", alone) + "\n" + line("with model: ", model))
+            }
+            let model = Training.train(data, threshold: threshold)
+            let path = out ?? URL(fileURLWithPath: global.rulesPath).appendingPathComponent("model").appendingPathComponent(EvidenceModel.fileName).path
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let header = ["Evidence model: written by `tracker train`, do not edit by hand (see Sources/Classifier/EvidenceModel.swift).",
+                          "Trained on \(data.count) labelled articles and the rules' match examples, as classified by the rules alone; \(model.weights.count) weights."]
+            try model.serialised(header: header).write(toFile: path, atomically: true, encoding: .utf8)
+            print("wrote \(path): \(model.weights.count) weights, threshold \(threshold)")
         }
     }
 }

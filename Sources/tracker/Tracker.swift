@@ -9,7 +9,7 @@ struct Tracker: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracker",
         abstract: "Market-signal event tracker for AI and semiconductor news.",
-        subcommands: [Poll.self, Ingest.self, Parse.self, Feeds.self, Classify.self, Rules.self, Eval.self])
+        subcommands: [Poll.self, Ingest.self, Parse.self, Feeds.self, Classify.self, Rules.self, Eval.self, Train.self])
 }
 
 /// Options every command shares.

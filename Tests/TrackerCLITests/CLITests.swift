@@ -41,6 +41,23 @@ import TrackerTesting
         #expect(out.stdout.contains("funding_round  trigger \"invest ... in\": vetoed by \"invest* ... data cent*\""))
     }
 
+    @Test func trainWritesAModelAndEvalSaysWhenItScoresInSample() throws {
+        let dev = PackagePaths.root.appendingPathComponent("Tests/Corpus/dev").path
+        let out = try TrackerProcess.run(["train", "--rules", rules, "--corpora", dev, "--folds", "0", "--out", dir.path("model/evidence.tsv")])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("1 corpora, 72 labelled articles classified with the rules alone"))
+        let written = try String(contentsOfFile: dir.path("model/evidence.tsv"), encoding: .utf8)
+        #expect(written.contains("\ncorpora\tdev\n"))
+        let args = ["eval", "--rules", rules, "--articles", dev + "/articles", "--labels", dev + "/labels.yaml"]
+        let eval = try TrackerProcess.run(args)
+        #expect(eval.status == 0)
+        #expect(eval.stderr.contains("note: the evidence model was trained on corpus 'dev', so these figures are in-sample"))
+        let alone = try TrackerProcess.run(args + ["--rules-only"])
+        #expect(alone.status == 0 && alone.stderr.isEmpty)
+        let bad = try TrackerProcess.run(["train", "--rules", rules, "--corpora", dir.path("nowhere")])
+        #expect(bad.status != 0 && bad.stderr.contains("nowhere"))
+    }
+
     @Test func parsePrintsItemsAsJSONWhenPiped() throws {
         let out = try TrackerProcess.run(["parse", PackagePaths.fixture("FeedParserTests", "rss20.xml").path])
         #expect(out.status == 0)
