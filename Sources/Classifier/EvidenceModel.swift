@@ -244,25 +244,25 @@ public struct EvidenceModel: Sendable {
 }
 
 /// Weights by feature hash, in an open-addressing table: a lookup is a multiply and a probe or
-/// two, where a `Dictionary` would hash the hash again.
+/// two, each key beside its weight (one cache line), where a `Dictionary` would hash the hash
+/// again and keep keys and values apart.
 struct WeightTable: Sendable {
-    private var keys: [UInt64]
-    private var values: [Double]
+    private struct Slot { var key: UInt64 = 0; var weight: Double = 0 }
+    private var slots: [Slot]
     private let mask: Int
 
     init(_ weights: [String: Double]) {
         var size = 16
         while size < weights.count * 2 { size *= 2 }
-        keys = [UInt64](repeating: 0, count: size)
-        values = [Double](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(), count: size)
         mask = size - 1
         for (name, w) in weights {
             var h = StableHash()
             for b in name.utf8 { h.add(b) }
-            var i = slot(Self.key(h.value))
-            while keys[i] != 0 && keys[i] != Self.key(h.value) { i = (i + 1) & mask }
-            keys[i] = Self.key(h.value)
-            values[i] = w
+            let k = Self.key(h.value)
+            var i = slot(k)
+            while slots[i].key != 0 && slots[i].key != k { i = (i + 1) & mask }
+            slots[i] = Slot(key: k, weight: w)
         }
     }
 
@@ -274,8 +274,9 @@ struct WeightTable: Sendable {
         let k = Self.key(h)
         var i = slot(k)
         while true {
-            if keys[i] == k { return values[i] }
-            if keys[i] == 0 { return 0 }
+            let s = slots[i]
+            if s.key == k { return s.weight }
+            if s.key == 0 { return 0 }
             i = (i + 1) & mask
         }
     }
