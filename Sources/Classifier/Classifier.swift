@@ -309,16 +309,17 @@ public struct Classifier: Sendable {
         var misses = context.misses
         var merged = Self.merge(events)
         if let model = evidenceModel {
+            let headline = EvidenceModel.Headline(title)
             merged = merged.filter { e in
-                let keep = model.probability(of: e) >= model.threshold
+                let keep = model.probability(of: e, headline: headline) >= model.threshold
                 if explain && !keep {
                     let bytes = Array(e.evidence.utf8)
                     let trigger = e.spans.first { $0.label == "trigger" }.map { String(decoding: bytes[max(0, $0.start)..<min(bytes.count, max(0, $0.end))], as: UTF8.self) }
-                    misses.append(Miss(sentence: e.evidence, rule: e.type.rawValue, trigger: trigger ?? "", reason: model.explanation(of: e)))
+                    misses.append(Miss(sentence: e.evidence, rule: e.type.rawValue, trigger: trigger ?? "", reason: model.explanation(of: e, headline: headline)))
                 }
                 return keep
             }
-            if explain { for k in merged.indices { merged[k].reasons.append(model.explanation(of: merged[k])) } }
+            if explain { for k in merged.indices { merged[k].reasons.append(model.explanation(of: merged[k], headline: headline)) } }
         }
         return (merged, misses)
     }

@@ -79,6 +79,7 @@ public struct Evaluation: Codable, Sendable {
     /// One labelled article: what annotators marked and what the classifier found.
     struct Prediction {
         var name: String
+        var title: String
         var gold: [Gold]
         var predicted: [Event]
     }
@@ -92,7 +93,7 @@ public struct Evaluation: Codable, Sendable {
                 throw RuleError(file: labelsFile.path, line: 0, reason: "labelled article \(name) not found in \(articlesDirectory.path)")
             }
             let article = CorpusArticle(String(decoding: data, as: UTF8.self))
-            return Prediction(name: name, gold: gold, predicted: classifier.classify(title: article.title, text: article.body, language: article.language, published: article.published))
+            return Prediction(name: name, title: article.title, gold: gold, predicted: classifier.classify(title: article.title, text: article.body, language: article.language, published: article.published))
         }
     }
 

