@@ -14,8 +14,8 @@ import TrackerModel
 /// seen; see the README for the figures and `tracker train --folds` for measuring it again.
 ///
 /// File format (`Rules/model/evidence.tsv`): `#` comment lines, `threshold<TAB>p`,
-/// `bias<TAB>w`, `corpora<TAB>name,name,…`, then one `feature<TAB>weight` per line. Events rated below `threshold` are
-/// dropped (and listed as misses by `classify --explain`).
+/// `bias<TAB>w`, `corpora<TAB>name,name,…`, then one `feature<TAB>weight` per line. Events
+/// rated below `threshold` are dropped (and listed as misses by `classify --explain`).
 public struct EvidenceModel: Sendable {
     public var threshold: Double
     public var bias: Double
@@ -43,9 +43,9 @@ public struct EvidenceModel: Sendable {
     }
 
     /// What the model reads of an event. Each feature is handed to `emit` as up to four parts
-    /// that its UTF-8 bytes are made of (a feature may come twice). Type-specific, since "ordered" tells
-    /// a GPU purchase and nothing about a CEO; the plain word too, so rare types learn from
-    /// common ones; and the headline's words, per type.
+    /// that its UTF-8 bytes are made of (a feature may come twice). Type-specific, since
+    /// "ordered" tells a GPU purchase and nothing about a CEO; the plain word too, so rare types
+    /// learn from common ones; and the headline's words, per type.
     static func forEachFeature(of e: Event, headline: Headline, _ emit: (ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>) -> Void) {
         let t = e.type.rawValue
         let (text, words) = tokens(e.evidence)

@@ -187,7 +187,7 @@ extension Tracker {
             let path = out ?? URL(fileURLWithPath: global.rulesPath).appendingPathComponent("model").appendingPathComponent(EvidenceModel.fileName).path
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             let header = ["Evidence model: written by `tracker train`, do not edit by hand (see Sources/Classifier/EvidenceModel.swift).",
-                          "Trained on \(data.count) labelled articles and the rules' match examples, as classified by the rules alone; \(model.weights.count) weights."]
+                          "Trained on the events the rules alone find in \(data.count) labelled articles; \(model.weights.count) weights."]
             try model.serialised(header: header).write(toFile: path, atomically: true, encoding: .utf8)
             print("wrote \(path): \(model.weights.count) weights, threshold \(threshold)")
         }
