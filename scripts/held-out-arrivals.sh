@@ -56,6 +56,18 @@ for line in open(f"{work}/groups.txt"):
         files = [f"{work}/{commit}/{n}.{kind}.json" for n in names]
         every[kind] += files
         print(f"{commit} ({names[0]}–{names[-1]}) {kind:5}  {pooled(files)}")
+def per_type(files):
+    counts = {}
+    for f in files:
+        for t, c in json.load(open(f))["perType"].items():
+            a = counts.setdefault(t, [0, 0, 0]); a[0] += c["tp"]; a[1] += c["fp"]; a[2] += c["fn"]
+    out = {}
+    for t, (tp, fp, fn) in counts.items():
+        out[t] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return out
+alone, model = per_type(every["alone"]), per_type(every["model"])
+for t in sorted(alone):
+    print(f"  {t:18} F1 alone {alone[t]:.3f}  model {model[t]:.3f}")
 for kind, files in every.items():
     print(f"all {len(files)} corpora  {kind:5}  {pooled(files)}")
 PY
