@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${TRACKER:-.build/release/tracker}
 THRESHOLD=${1:-0.5}
+MIN_CONFIDENCE=${MIN_CONFIDENCE:-0}   # score only events an alert threshold would let through
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 # commit whose Rules/ scored the group on arrival : the group's corpora
@@ -35,7 +36,7 @@ for group in "${GROUPS_[@]}"; do
     d=Tests/Corpus/$name
     "$BIN" eval --rules "$rules" --articles "$d/articles" --labels "$d/labels.yaml" --format json > "$WORK/$commit/$name.alone.json"
     mkdir -p "$rules/model" && cp "$WORK/$commit/model.tsv" "$rules/model/evidence.tsv"
-    "$BIN" eval --rules "$rules" --articles "$d/articles" --labels "$d/labels.yaml" --format json > "$WORK/$commit/$name.model.json"
+    "$BIN" eval --rules "$rules" --articles "$d/articles" --labels "$d/labels.yaml" --format json --min-confidence "$MIN_CONFIDENCE" > "$WORK/$commit/$name.model.json"
     rm -rf "$rules/model"
   done
   echo "$commit:$test" >> "$WORK/groups.txt"

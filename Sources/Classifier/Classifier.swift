@@ -310,16 +310,23 @@ public struct Classifier: Sendable {
         var merged = Self.merge(events)
         if let model = evidenceModel {
             let headline = EvidenceModel.Headline(title)
-            merged = merged.filter { e in
-                let keep = model.probability(of: e, headline: headline) >= model.threshold
-                if explain && !keep {
-                    let bytes = Array(e.evidence.utf8)
-                    let trigger = e.spans.first { $0.label == "trigger" }.map { String(decoding: bytes[max(0, $0.start)..<min(bytes.count, max(0, $0.end))], as: UTF8.self) }
-                    misses.append(Miss(sentence: e.evidence, rule: e.type.rawValue, trigger: trigger ?? "", reason: model.explanation(of: e, headline: headline)))
+            merged = merged.compactMap { e in
+                let p = model.probability(of: e, headline: headline)
+                guard p >= model.threshold else {
+                    if explain {
+                        let bytes = Array(e.evidence.utf8)
+                        let trigger = e.spans.first { $0.label == "trigger" }.map { String(decoding: bytes[max(0, $0.start)..<min(bytes.count, max(0, $0.end))], as: UTF8.self) }
+                        misses.append(Miss(sentence: e.evidence, rule: e.type.rawValue, trigger: trigger ?? "", reason: model.explanation(of: e, headline: headline)))
+                    }
+                    return nil
                 }
-                return keep
+                // The rating is the event's confidence: unlike the rules' own (which wrong events
+                // share with right ones), it tells them apart, so an alert threshold can use it.
+                var kept = e
+                kept.confidence = (p * 100).rounded() / 100
+                if explain { kept.reasons.append(model.explanation(of: e, headline: headline) + String(format: "; it is the confidence (the rules said %.2f)", e.confidence)) }
+                return kept
             }
-            if explain { for k in merged.indices { merged[k].reasons.append(model.explanation(of: merged[k], headline: headline)) } }
         }
         return (merged, misses)
     }

@@ -31,6 +31,11 @@ import TrackerTesting
         // A kept event says how the model rated it too.
         let explained = try #require(c.explain(title: "", text: "Anthropic raises $4 billion in a funding round led by Amazon.", language: "en").events.first)
         #expect(explained.reasons.last?.hasPrefix("evidence model rates it 0.9") == true)
+        // The rating is the event's confidence (what an alert threshold reads).
+        let rulesSaid = try #require(rulesAlone.classify(title: "", text: "Anthropic raises $4 billion in a funding round led by Amazon.", language: "en").first)
+        let rating = c.evidenceModel!.probability(of: rulesSaid, headline: EvidenceModel.Headline(""))
+        #expect(explained.confidence == (rating * 100).rounded() / 100 && explained.confidence != rulesSaid.confidence)
+        #expect(explained.reasons.last?.hasSuffix(String(format: "; it is the confidence (the rules said %.2f)", rulesSaid.confidence)) == true)
     }
 
     /// Classifying looks weights up by hashed feature bytes; training and `--explain` by name.
