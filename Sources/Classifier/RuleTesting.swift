@@ -30,7 +30,7 @@ extension Classifier {
         var report = RuleTestReport()
         var rulesAlone = self
         rulesAlone.evidenceModel = nil
-        if evidenceModel != nil { report.droppedByModel = 0 }
+        var dropped = 0
         let noHeadline = EvidenceModel.Headline("")
         for rule in rules.rules {
             for test in rule.tests {
@@ -43,10 +43,11 @@ extension Classifier {
                 guard test.isMatch else { continue }
                 report.matchExamples += 1
                 if let model = evidenceModel, !events.contains(where: { model.probability(of: $0, headline: noHeadline) >= model.threshold }) {
-                    report.droppedByModel! += 1
+                    dropped += 1
                 }
             }
         }
+        if evidenceModel != nil { report.droppedByModel = dropped }
         return report
     }
 

@@ -3,7 +3,7 @@ import TrackerModel
 
 /// `tracker train`: fits the evidence model (`EvidenceModel`) to the labelled corpora, and
 /// measures it held out: each fold of corpora is scored by a model trained on the others.
-public struct Training {
+public enum Training {
     /// A labelled corpus in the `shared/eval/FORMAT.md` layout.
     public struct Corpus: Sendable {
         public var name: String

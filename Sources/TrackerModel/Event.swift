@@ -73,6 +73,8 @@ public struct Event: Codable, Hashable, Sendable {
     public var quantity: Quantity?
     public var product: String?
     public var status: EventStatus
+    /// 0–1: how surely the sentence states this event. With the evidence model, its rating;
+    /// whether the event happened is `status`.
     public var confidence: Double
     public var evidence: String
     public var spans: [Span]
